@@ -1,0 +1,38 @@
+# Quick start: `make demo` and `make test`. Both bootstrap what they need: uv (installed with
+# pip when missing) and the .venv at the repository root, built from uv.lock.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/uv/bin/uv)
+VENV := $(CURDIR)/.venv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test bootstrap lint format docs bench clean
+
+$(CURDIR)/.tools/uv/bin/uv:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(CURDIR)/.tools/uv uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+bootstrap: $(VENV)/.synced
+
+demo: bootstrap
+	$(VENV)/bin/millnet demo
+
+lint: bootstrap
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+test: lint
+	$(VENV)/bin/pytest -n 2
+
+format: bootstrap
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+docs: bootstrap
+	$(VENV)/bin/python -m millnet.schema.docs docs/case-format.md
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,304 @@
+"""Turn raw cells into typed columns, the same way for every file format.
+
+Readers hand over a :class:`RawTable` (text cells for CSV and workbooks, typed columns for
+Parquet). Coercion never raises on content: a blank required cell, text in a numeric column, a
+decimal comma, ``NaN`` or ``inf`` each become an :class:`~millnet.issues.Issue` naming the row
+and column, and the cell becomes blank (never a guessed value).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from millnet.issues import MAX_PER_KIND, Issue, Severity
+from millnet.schema.core import Column, Table
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_NOT_FINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
+
+
+@dataclass
+class RawTable:
+    """A table as a reader found it, before types."""
+
+    name: str
+    file: str
+    #: Column name → cells, in the file's order; text cells for CSV and workbooks.
+    columns: dict[str, pl.Series]
+    #: Spreadsheet row number of each data row.
+    rows: pl.Series
+    issues: list[Issue] = field(default_factory=list)
+    #: The file is semicolon-delimited (European export): ``1,5`` means 1.5 there.
+    decimal_comma: bool = False
+
+
+def cell_issues(
+    mask: pl.Series,
+    rows: pl.Series,
+    values: pl.Series | None,
+    *,
+    table: str,
+    file: str | None,
+    column: str | None,
+    rule: str,
+    message: str | Callable[[object], str],
+    severity: Severity = "error",
+) -> list[Issue]:
+    """One issue per row where ``mask`` is true (the first few, then a count).
+
+    ``message`` is the text, or a function of the cell as found that returns it.
+    """
+    index = mask.fill_null(False).arg_true()
+    count = index.len()
+    if count == 0:
+        return []
+    head = index.head(MAX_PER_KIND)
+    head_rows = rows.gather(head).to_list()
+    head_values = values.gather(head).to_list() if values is not None else [None] * head.len()
+    out = [
+        Issue(
+            severity=severity,
+            table=table,
+            row=int(r),
+            column=column,
+            message=message(v) if callable(message) else message,
+            file=file,
+            rule=rule,
+        )
+        for r, v in zip(head_rows, head_values, strict=True)
+    ]
+    if count > MAX_PER_KIND:
+        out.append(
+            Issue(
+                severity=severity,
+                table=table,
+                row=None,
+                column=column,
+                message=f"{count - MAX_PER_KIND:,} more rows with the same problem ({rule})",
+                file=file,
+                rule=rule,
+            )
+        )
+    return out
+
+
+def show_value(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _hint(raw: object) -> str:
+    if not isinstance(raw, str):
+        return ""
+    if _NOT_FINITE.match(raw):
+        return "; it is not a finite number"
+    if _DECIMAL_COMMA.match(raw):
+        return "; decimal commas are not accepted: write 1.5, not 1,5"
+    if _THOUSANDS.match(raw):
+        return "; thousands separators are not accepted: write 1500, not 1,500"
+    if raw.endswith("%"):
+        return "; write fractions as plain numbers (0.05), not percentages"
+    if raw[:1] in "$€£" or raw[-1:] in "$€£":
+        return "; write plain numbers, without currency symbols"
+    if raw.startswith("="):
+        return "; it looks like a formula: paste the values instead"
+    return ""
+
+
+def coerce_table(raw: RawTable, table: Table) -> tuple[pl.DataFrame, list[Issue]]:
+    """Typed frame with every declared column (then extra columns as text) and the issues met."""
+    issues: list[Issue] = []
+    height = raw.rows.len()
+    out: dict[str, pl.Series] = {}
+    for column in table.columns:
+        series = raw.columns.get(column.name)
+        if series is None:
+            if column.required:
+                issues.append(
+                    Issue(
+                        severity="error",
+                        table=table.name,
+                        row=1,
+                        column=column.name,
+                        message=(
+                            f"missing column '{column.name}' ({column.description}); expected "
+                            f"{column.expectation()} in every row"
+                        ),
+                        file=raw.file,
+                        rule="missing-column",
+                    )
+                )
+            out[column.name] = pl.repeat(
+                column.default, height, dtype=column.polars_dtype, eager=True
+            ).alias(column.name)
+            continue
+        typed, found = _coerce_column(series, column, raw)
+        issues.extend(found)
+        out[column.name] = typed.alias(column.name)
+    for name, series in raw.columns.items():
+        if not table.has_column(name):
+            out[name] = _as_text(series).alias(name)
+    return pl.DataFrame(out, height=height), issues
+
+
+def _as_text(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.String:
+        stripped = series.str.strip_chars()
+        return pl.when(stripped == "").then(None).otherwise(stripped).alias(series.name)  # type: ignore[return-value]
+    return series.cast(pl.String)
+
+
+def _coerce_column(
+    series: pl.Series, column: Column, raw: RawTable
+) -> tuple[pl.Series, list[Issue]]:
+    text = _blank_to_null(series.str.strip_chars()) if series.dtype == pl.String else None
+    if text is not None:
+        typed, bad, extra = _parse_text(text, column, raw)
+    else:
+        typed, bad, extra = _convert_typed(series, column)
+        text = series.cast(pl.String, strict=False)
+    issues = list(extra)
+    if bad is not None:
+        issues.extend(
+            cell_issues(
+                bad,
+                raw.rows,
+                text,
+                table=raw.name,
+                file=raw.file,
+                column=column.name,
+                rule="type",
+                message=_type_message(column),
+            )
+        )
+    blank = typed.is_null() if bad is None else typed.is_null() & ~bad
+    if not column.may_be_blank:
+        issues.extend(
+            cell_issues(
+                blank,
+                raw.rows,
+                None,
+                table=raw.name,
+                file=raw.file,
+                column=column.name,
+                rule="required",
+                message=f"missing value; expected {column.expectation()}",
+            )
+        )
+    elif column.default is not None:
+        typed = typed.fill_null(pl.lit(column.default, dtype=column.polars_dtype))
+    return typed, issues
+
+
+def _type_message(column: Column) -> Callable[[object], str]:
+    expected = column.expectation()
+    numeric = column.dtype in ("float", "int")
+
+    def message(value: object) -> str:
+        hint = _hint(value) if numeric else ""
+        return f"found {show_value(value)}; expected {expected}{hint}"
+
+    return message
+
+
+def _blank_to_null(text: pl.Series) -> pl.Series:
+    return pl.select(pl.when(text == "").then(None).otherwise(text)).to_series().alias(text.name)
+
+
+def _parse_text(
+    text: pl.Series, column: Column, raw: RawTable
+) -> tuple[pl.Series, pl.Series | None, list[Issue]]:
+    present = text.is_not_null()
+    extra: list[Issue] = []
+    if column.dtype == "str":
+        return text, None, extra
+    if column.dtype in ("float", "int"):
+        source = text
+        if raw.decimal_comma:
+            commas = text.str.contains(r"^[+-]?\d+,\d+$").fill_null(False)
+            if commas.any():
+                source = pl.select(
+                    pl.when(commas).then(text.str.replace(",", ".", literal=True)).otherwise(text)
+                ).to_series()
+                extra.append(
+                    Issue(
+                        severity="warning",
+                        table=raw.name,
+                        row=None,
+                        column=column.name,
+                        message=(
+                            f"{int(commas.sum()):,} numbers with a decimal comma read as decimals "
+                            "(the file is semicolon-delimited)"
+                        ),
+                        file=raw.file,
+                        rule="decimal-comma",
+                    )
+                )
+        # Polars' parser is stricter than float(): only plain decimal and exponent notation.
+        number = source.cast(pl.Float64, strict=False)
+        finite = number.is_finite().fill_null(False)
+        bad = present & ~finite
+        number = pl.select(pl.when(finite).then(number).otherwise(None)).to_series()
+        if column.dtype == "int":
+            whole = (number.round(0) == number).fill_null(True) & (number.abs() < 2**53).fill_null(
+                True
+            )
+            bad = bad | (present & ~whole)
+            number = pl.select(pl.when(whole).then(number).otherwise(None)).to_series()
+            return number.cast(pl.Int64), bad, extra
+        return number, bad, extra
+    if column.dtype == "bool":
+        lower = text.str.to_lowercase()
+        value = pl.select(
+            pl.when(lower.is_in(TRUE_WORDS))
+            .then(True)
+            .when(lower.is_in(FALSE_WORDS))
+            .then(False)
+            .otherwise(None)
+        ).to_series()
+        return value, present & value.is_null(), extra
+    # date: ISO dates; a workbook date cell arrives as YYYY-MM-DD already.
+    value = text.str.to_date("%Y-%m-%d", strict=False)
+    wellformed = text.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
+    value = pl.select(pl.when(wellformed).then(value).otherwise(None)).to_series()
+    return value, present & value.is_null(), extra
+
+
+def _convert_typed(
+    series: pl.Series, column: Column
+) -> tuple[pl.Series, pl.Series | None, list[Issue]]:
+    """Typed (Parquet) cells: cast where the cast cannot change a value, else report."""
+    target = column.polars_dtype
+    if series.dtype == target:
+        typed = series
+    elif column.dtype == "float" and series.dtype.is_numeric():
+        typed = series.cast(pl.Float64)
+    elif column.dtype == "int" and series.dtype.is_integer():
+        typed = series.cast(pl.Int64, strict=False)
+    elif column.dtype == "int" and series.dtype.is_float():
+        whole = (series.round(0) == series).fill_null(True)
+        typed = pl.select(pl.when(whole).then(series).otherwise(None)).to_series().cast(pl.Int64)
+        return typed, series.is_not_null() & ~whole, []
+    elif column.dtype == "date" and series.dtype == pl.Datetime:
+        typed = series.dt.date()
+        midnight = (series.dt.time() == pl.time(0)).fill_null(True)  # type: ignore[attr-defined]
+        return typed, series.is_not_null() & ~midnight, []
+    elif column.dtype == "str":
+        typed = _blank_to_null(series.cast(pl.String).str.strip_chars())
+        return typed, None, []
+    else:
+        typed = series.cast(target, strict=False)
+    bad = series.is_not_null() & typed.is_null()
+    if column.dtype == "float":
+        finite = typed.is_finite().fill_null(True)
+        bad = bad | ~finite
+        typed = pl.select(pl.when(finite).then(typed).otherwise(None)).to_series()
+    return typed, bad, []

@@ -1,0 +1,533 @@
+"""Readers: files → :class:`RawTable` and raw settings, never raising on bad content.
+
+Each reader reports what it meets as issues (encoding, delimiter, headers, blank rows, merged
+cells, formulas) and hands text cells to :mod:`millnet.case.coerce`, so that a value means the
+same whatever the format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import io
+import os
+import re
+import tomllib
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from millnet.case.coerce import RawTable
+from millnet.issues import Issue, rows_phrase
+from millnet.schema import TABLES
+
+#: Largest table file read, in bytes; ``MILLNET_MAX_TABLE_MB`` changes it.
+DEFAULT_MAX_TABLE_MB = 512
+
+
+def max_table_bytes() -> int:
+    text = os.environ.get("MILLNET_MAX_TABLE_MB", "")
+    try:
+        megabytes = float(text) if text else DEFAULT_MAX_TABLE_MB
+    except ValueError:
+        megabytes = DEFAULT_MAX_TABLE_MB
+    return int(megabytes * 1024 * 1024)
+
+
+def _error(table: str | None, file: str, message: str, rule: str, **kw: Any) -> Issue:
+    return Issue("error", table, kw.get("row"), kw.get("column"), message, file, rule)
+
+
+def _warning(table: str | None, file: str, message: str, rule: str, **kw: Any) -> Issue:
+    return Issue("warning", table, kw.get("row"), kw.get("column"), message, file, rule)
+
+
+# --- headers and rows, shared by CSV and workbooks -------------------------------------------
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def build_raw(
+    name: str, file: str, header: Sequence[object], records: list[list[str | None]],
+    rows: list[int], issues: list[Issue], decimal_comma: bool = False,
+) -> RawTable:
+    """Columns from a header and text records; reports bad headers and drops blank rows."""
+    table = TABLES[name]
+    width = len(header)
+    names: list[str | None] = []
+    for position, cell in enumerate(header):
+        label = "" if cell is None else str(cell).strip()
+        names.append(label or None)
+    keep_positions: dict[str, int] = {}
+    for position, label in enumerate(names):
+        letter = column_letter(position)
+        if label is None:
+            has_data = any(
+                position < len(r) and r[position] not in (None, "") for r in records
+            )
+            if has_data:
+                issues.append(
+                    _error(name, file, f"column {letter} has values but no header", "header",
+                           row=1)
+                )
+            continue
+        if label in keep_positions:
+            first = column_letter(keep_positions[label])
+            issues.append(
+                _error(
+                    name, file,
+                    f"column '{label}' appears twice (columns {first} and {letter}); "
+                    f"the second was ignored: keep one",
+                    "duplicate-header", row=1, column=label,
+                )
+            )
+            continue
+        keep_positions[label] = position
+        if not table.has_column(label):
+            close = difflib.get_close_matches(label, table.column_names, n=1, cutoff=0.75)
+            lowered = {c.lower(): c for c in table.column_names}
+            guess = lowered.get(label.lower()) or (close[0] if close else None)
+            if guess and guess not in names:
+                issues.append(
+                    _warning(
+                        name, file,
+                        f"unknown column '{label}' (kept as an extra column); did you mean "
+                        f"'{guess}'?",
+                        "unknown-column", row=1, column=label,
+                    )
+                )
+    # Rows longer than the header would lose cells: report them.
+    too_long = [
+        (rows[i], len(r)) for i, r in enumerate(records)
+        if len(r) > width and any(c not in (None, "") for c in r[width:])
+    ]
+    for row, count in too_long[:20]:
+        issues.append(
+            _error(name, file, f"row has {count} cells but the header has {width} columns",
+                   "ragged-row", row=row)
+        )
+    # Blank rows are dropped, with a warning when data follows them.
+    blank = [all(c is None or not str(c).strip() for c in r) for r in records]
+    last_data = max((i for i, b in enumerate(blank) if not b), default=-1)
+    inner_blank = [rows[i] for i, b in enumerate(blank) if b and i < last_data]
+    if inner_blank:
+        issues.append(
+            _warning(name, file, f"blank {rows_phrase(inner_blank)} skipped", "blank-row")
+        )
+    kept = [i for i, b in enumerate(blank) if not b]
+    columns = {
+        label: pl.Series(
+            label,
+            [records[i][pos] if pos < len(records[i]) else None for i in kept],
+            dtype=pl.String,
+        )
+        for label, pos in keep_positions.items()
+    }
+    return RawTable(
+        name=name,
+        file=file,
+        columns=columns,
+        rows=pl.Series("row", [rows[i] for i in kept], dtype=pl.Int64),
+        issues=issues,
+        decimal_comma=decimal_comma,
+    )
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def decode_text(data: bytes, name: str | None, file: str) -> tuple[str | None, list[Issue]]:
+    """UTF-8 (with or without BOM); Windows-1252 with a warning; anything else an error."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [
+            _error(name, file, "the file is UTF-16 text; save it as 'CSV UTF-8 (comma "
+                   "delimited)'", "encoding")
+        ]
+    if b"\x00" in data[:1_000_000] or data[:4] == b"PK\x03\x04":
+        return None, [
+            _error(name, file, "this is not a text CSV file (it holds binary data; is it a "
+                   "workbook saved with a .csv name?)", "encoding")
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        try:
+            text = data.decode("cp1252")
+            encoding = "Windows-1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            encoding = "Latin-1"
+        return text, [
+            _warning(
+                name, file,
+                f"the file is not UTF-8 (byte 0x{byte:02X} at row {row}); it was read as "
+                f"{encoding}: check accented text, or save it as 'CSV UTF-8'",
+                "encoding", row=row,
+            )
+        ]
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 0 else ","
+
+
+def read_csv_table(path: Path, name: str) -> RawTable | list[Issue]:
+    file = path.name
+    limit = max_table_bytes()
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return [
+                _error(name, file, f"the file is {size / 2**20:,.0f} MB; millnet reads table "
+                       f"files up to {limit / 2**20:,.0f} MB (set MILLNET_MAX_TABLE_MB to "
+                       "change it, or use Parquet)", "size")
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return [_error(name, file, f"cannot read the file: {exc.strerror or exc}", "unreadable")]
+    text, issues = decode_text(data, name, file)
+    if text is None:
+        return issues
+    if not text.strip():
+        expected = ",".join(TABLES[name].column_names)
+        return [*issues, _error(name, file, f"the file is empty; expected a header row: "
+                                 f"{expected}", "empty", row=1)]
+    delimiter = _sniff_delimiter(text)
+    if delimiter != ",":
+        issues.append(
+            _warning(name, file, f"the file is {_DELIMITERS[delimiter]}-delimited; read it "
+                     "as such (millnet writes comma-delimited CSV)", "delimiter")
+        )
+    records = _parse_fast(text, delimiter)
+    if records is None:
+        records = _parse_slow(text, delimiter)
+    header, body = records[0], records[1:]
+    return build_raw(
+        name, file, header, body, list(range(2, len(body) + 2)), issues,
+        decimal_comma=delimiter == ";",
+    )
+
+
+def _parse_fast(text: str, delimiter: str) -> list[list[str | None]] | None:
+    """Polars' CSV parser; ``None`` when it refuses the file (the slow path says why)."""
+    if "\r" in text.replace("\r\n", ""):
+        return None  # lone carriage returns: leave them to the csv module
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            infer_schema=False,
+            separator=delimiter,
+            quote_char='"',
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+            missing_utf8_is_empty_string=False,
+        )
+    except Exception:  # polars raises several kinds on malformed CSV; the slow path reports
+        return None
+    if frame.height == 0:
+        return None
+    return [list(r) for r in frame.iter_rows()]
+
+
+def _parse_slow(text: str, delimiter: str) -> list[list[str | None]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    records: list[list[str | None]] = []
+    try:
+        for record in reader:
+            records.append(list(record))
+    except csv.Error:
+        records.append([])
+    return records or [[]]
+
+
+# --- Parquet ----------------------------------------------------------------------------------
+
+
+def read_parquet_table(path: Path, name: str) -> RawTable | list[Issue]:
+    file = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_table_bytes():
+            return [_error(name, file, f"the file is {size / 2**20:,.0f} MB, above the limit "
+                           "(MILLNET_MAX_TABLE_MB)", "size")]
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # a corrupt file can raise from several layers
+        return [_error(name, file, f"cannot read the Parquet file: {str(exc).splitlines()[0]}",
+                       "unreadable")]
+    return RawTable(
+        name=name,
+        file=file,
+        columns={c: frame[c] for c in frame.columns},
+        rows=pl.int_range(2, frame.height + 2, eager=True, dtype=pl.Int64).alias("row"),
+    )
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def read_toml_settings(path: Path) -> tuple[dict[str, Any] | None, dict[str, int], list[Issue]]:
+    """``case.toml`` → raw settings, the line of each key, issues."""
+    file = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return None, {}, [_error("case", file, "case.toml is missing; it names the case and "
+                                 "its currency and units", "missing-file")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, {}, [_error("case", file, f"cannot read case.toml: {exc}", "unreadable")]
+    try:
+        settings = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        return None, {}, [_error("case", file, f"case.toml is not valid TOML: {exc}", "syntax",
+                                 row=row)]
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)
+        if key:
+            lines.setdefault(key.group(1), number)
+    return settings, lines, []
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[str]:
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(workbook, "_archive", None)
+    if path is None or archive is None:
+        return []
+    try:
+        xml = archive.read(path)
+    except KeyError:
+        return []
+    return [m.decode() for m in re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z0-9:]+)"', xml)]
+
+
+def read_workbook(
+    path: Path,
+) -> tuple[dict[str, RawTable | list[Issue]], dict[str, Any] | None, dict[str, int], list[Issue]]:
+    """Every table sheet of a workbook, plus the ``case`` sheet's settings.
+
+    Raises :class:`zipfile.BadZipFile` or :class:`OSError` when the file is not a workbook at all.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    wb_name = path.name
+    issues: list[Issue] = []
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, KeyError) as exc:
+        raise zipfile.BadZipFile(str(exc)) from exc
+    tables: dict[str, RawTable | list[Issue]] = {}
+    settings: dict[str, Any] | None = None
+    lines: dict[str, int] = {}
+    formula_sheets: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            title = sheet.title
+            file = f"{wb_name}[{title}]"
+            if title == "case":
+                settings, lines, found = _read_settings_sheet(sheet, file)
+                issues.extend(found)
+                continue
+            if title not in TABLES:
+                close = difflib.get_close_matches(title, list(TABLES), n=1, cutoff=0.8)
+                if close and not title.startswith("_"):
+                    issues.append(_warning(None, file, f"sheet '{title}' is not a case table "
+                                           f"and was ignored; did you mean '{close[0]}'?",
+                                           "unknown-table"))
+                continue
+            merged = _merged_ranges(workbook, sheet)
+            raw, has_formulas = _read_table_sheet(sheet, title, file, merged)
+            if has_formulas:
+                formula_sheets.append(title)
+            tables[title] = raw
+    finally:
+        workbook.close()
+    if formula_sheets:
+        _resolve_formulas(path, tables, formula_sheets)
+    return tables, settings, lines, issues
+
+
+def _iter_sheet(sheet: Any) -> Iterable[tuple[int, list[Any]]]:
+    for row in sheet.iter_rows():
+        cells = list(row)
+        number = next((c.row for c in cells if getattr(c, "row", None)), None)
+        yield number or 0, cells
+
+
+def _read_table_sheet(
+    sheet: Any, name: str, file: str, merged: list[str]
+) -> tuple[RawTable | list[Issue], bool]:
+    issues: list[Issue] = []
+    for ref in merged:
+        issues.append(
+            _error(name, file, f"merged cells {ref}: unmerge them and fill every cell",
+                   "merged-cells", row=_first_row(ref))
+        )
+    header: list[object] | None = None
+    records: list[list[str | None]] = []
+    rows: list[int] = []
+    formulas = False
+    expected_row = 1
+    for number, cells in _iter_sheet(sheet):
+        values: list[str | None] = []
+        for cell in cells:
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.startswith("=") and
+                getattr(cell, "data_type", None) == "f"
+            ):
+                formulas = True
+            values.append(_cell_text(value))
+        if number == 0:
+            number = expected_row
+        expected_row = number + 1
+        if header is None:
+            if number != 1 or all(v is None for v in values):
+                if all(v is None for v in values):
+                    continue
+                issues.append(_error(name, file, "row 1 must hold the column names; it is "
+                                     "empty", "header", row=1))
+                return issues, False
+            header = values
+            continue
+        # openpyxl skips wholly empty rows in read-only mode: keep numbering as the sheet does.
+        records.append(values)
+        rows.append(number)
+    if header is None:
+        expected = ", ".join(TABLES[name].column_names)
+        return [*issues, _error(name, file, f"the sheet is empty; expected a header row: "
+                                f"{expected}", "empty", row=1)], False
+    raw = build_raw(name, file, header, records, rows, issues)
+    return raw, formulas
+
+
+def _first_row(ref: str) -> int | None:
+    match = re.match(r"[A-Z]+(\d+)", ref)
+    return int(match.group(1)) if match else None
+
+
+def _resolve_formulas(
+    path: Path, tables: dict[str, RawTable | list[Issue]], sheets: list[str]
+) -> None:
+    """Formula cells: use the value Excel saved with the workbook, or report that there is none."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for name in sheets:
+            raw = tables[name]
+            if not isinstance(raw, RawTable):
+                continue
+            file = raw.file
+            header: list[str | None] = []
+            updates: dict[str, dict[int, str | None]] = {}
+            f_rows = formulas[name].iter_rows()
+            v_rows = values[name].iter_rows()
+            for f_cells, v_cells in zip(f_rows, v_rows, strict=False):
+                f_cells = list(f_cells)
+                v_cells = list(v_cells)
+                if not header:
+                    header = [_cell_text(getattr(c, "value", None)) for c in f_cells]
+                    continue
+                for position, cell in enumerate(f_cells):
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    column = header[position] if position < len(header) else None
+                    column = column.strip() if column else None
+                    row = cell.row
+                    saved = getattr(v_cells[position], "value", None) if position < len(
+                        v_cells) else None
+                    if column is None:
+                        continue
+                    if saved is None:
+                        raw.issues.append(
+                            _error(name, file, f"the cell holds the formula '{cell.value}' "
+                                   "with no saved value; open and save the workbook in Excel, "
+                                   "or paste the values", "formula", row=row, column=column)
+                        )
+                        updates.setdefault(column, {})[row] = None
+                    else:
+                        raw.issues.append(
+                            _warning(name, file, f"the cell holds the formula '{cell.value}'; "
+                                     f"its saved value {saved!r} was used", "formula", row=row,
+                                     column=column)
+                        )
+                        updates.setdefault(column, {})[row] = _cell_text(saved)
+            row_index = {r: i for i, r in enumerate(raw.rows.to_list())}
+            for column, cells in updates.items():
+                if column not in raw.columns:
+                    continue
+                values_list = raw.columns[column].to_list()
+                for row, text in cells.items():
+                    if row in row_index:
+                        values_list[row_index[row]] = text
+                raw.columns[column] = pl.Series(column, values_list, dtype=pl.String)
+    finally:
+        formulas.close()
+        values.close()
+
+
+def _read_settings_sheet(
+    sheet: Any, file: str
+) -> tuple[dict[str, Any], dict[str, int], list[Issue]]:
+    settings: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    issues: list[Issue] = []
+    for number, cells in _iter_sheet(sheet):
+        values = [getattr(c, "value", None) for c in cells]
+        if number == 1 and [str(v).strip() if v else "" for v in values[:2]] == ["key", "value"]:
+            continue
+        if not values or values[0] is None:
+            continue
+        key = str(values[0]).strip()
+        lines[key] = number
+        value = values[1] if len(values) > 1 else None
+        if value is None:
+            continue
+        settings[key] = value if not isinstance(value, str) else value.strip()
+    return settings, lines, issues

@@ -1,0 +1,185 @@
+"""Write a case as a CSV folder, a Parquet folder or a workbook, losslessly.
+
+Reading back what was written gives a case with the same fingerprint.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from millnet.case.model import Case, CaseFormat, canonical_frame
+from millnet.errors import MillnetError
+from millnet.schema import TABLES, CaseMeta
+from millnet.schema.core import Column
+
+#: Rows a workbook sheet can hold below its header.
+XLSX_MAX_ROWS = 1_048_575
+
+
+def format_for(path: Path, requested: str | None = None) -> CaseFormat:
+    """The output format: as requested, else xlsx for ``*.xlsx``, else a CSV folder."""
+    if requested is not None:
+        if requested not in ("csv", "xlsx", "parquet"):
+            raise MillnetError(f"unknown format '{requested}'; expected csv, xlsx or parquet")
+        return requested  # type: ignore[return-value]
+    return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+
+
+def write_case(case: Case, out: str | Path, fmt: str | None = None) -> Path:
+    """Write ``case`` to ``out`` (a folder for csv/parquet, a file for xlsx).
+
+    Writes to a temporary place first and moves it into place, so a failure leaves nothing
+    half-written; an existing output is replaced only when it is a millnet case or empty.
+    """
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    if case.meta is None:
+        raise MillnetError("the case has no valid settings (case.toml); fix them before writing")
+    _check_replaceable(out, fmt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".millnet-") as tmp:
+        staging = Path(tmp) / out.name
+        if fmt == "xlsx":
+            write_workbook(case, staging)
+        else:
+            staging.mkdir()
+            (staging / "case.toml").write_text(case.meta.to_toml(), encoding="utf-8")
+            for name in TABLES:
+                frame = canonical_frame(name, case.tables[name])
+                if fmt == "csv":
+                    frame.write_csv(staging / f"{name}.csv", null_value="", date_format="%Y-%m-%d")
+                else:
+                    frame.write_parquet(staging / f"{name}.parquet")
+        if out.is_dir():
+            shutil.rmtree(out)
+        elif out.exists():
+            out.unlink()
+        staging.replace(out)
+    return out
+
+
+def _check_replaceable(out: Path, fmt: CaseFormat) -> None:
+    if not out.exists():
+        return
+    if fmt == "xlsx":
+        if out.is_dir():
+            raise MillnetError(f"{out}: is a folder; give a file name ending in .xlsx")
+        return
+    if out.is_file():
+        raise MillnetError(f"{out}: is a file; give a folder name for a {fmt} case")
+    entries = list(out.iterdir())
+    if entries and not (out / "case.toml").exists():
+        raise MillnetError(
+            f"{out}: the folder is not empty and is not a millnet case; choose another folder"
+        )
+
+
+def write_workbook(case: Case, path: Path, *, template: bool = False) -> None:
+    """One sheet per table plus a ``case`` sheet of settings and a ``_columns`` guide."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE7F0")
+
+    def header_cell(sheet: Any, text: str, note: str | None = None) -> Any:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cell.fill = fill
+        if note:
+            cell.comment = Comment(note, "millnet", width=320, height=120)
+        return cell
+
+    def text_cell(sheet: Any, value: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # a text starting with '=' stays text, not a formula
+        return cell
+
+    settings = workbook.create_sheet("case")
+    settings.append([header_cell(settings, "key"), header_cell(settings, "value")])
+    meta = case.meta.model_dump() if case.meta is not None else dict.fromkeys(CaseMeta.model_fields)
+    for key, value in meta.items():
+        if value is None and not template:
+            continue
+        settings.append([text_cell(settings, key), text_cell(settings, value)])
+
+    for name, table in TABLES.items():
+        frame = canonical_frame(name, case.tables[name])
+        if frame.height > XLSX_MAX_ROWS:
+            raise MillnetError(
+                f"table '{name}' has {frame.height:,} rows, more than a workbook sheet holds "
+                f"({XLSX_MAX_ROWS:,}); write CSV or Parquet instead"
+            )
+        sheet = workbook.create_sheet(name)
+        headers = []
+        for column_name in frame.columns:
+            column = table.column(column_name) if table.has_column(column_name) else None
+            note = _column_note(column) if column is not None else None
+            headers.append(header_cell(sheet, column_name, note))
+        sheet.append(headers)
+        for record in frame.iter_rows():
+            sheet.append([_cell(sheet, v, text_cell) for v in record])
+
+    guide = workbook.create_sheet("_columns")
+    guide.append([header_cell(guide, h) for h in
+                  ("table", "column", "type", "unit", "required", "default", "allowed",
+                   "description")])
+    for name, table in TABLES.items():
+        for column in table.columns:
+            guide.append([
+                name, column.name, column.dtype, column.unit,
+                "yes" if column.required and not column.nullable else "no",
+                "" if column.default is None else str(column.default),
+                column.expectation(), column.description,
+            ])
+    try:
+        workbook.save(path)
+    except Exception as exc:  # openpyxl refuses some characters (control codes) in cells
+        raise MillnetError(f"cannot write the workbook {path.name}: {exc}") from exc
+
+
+def _cell(sheet: Any, value: Any, text_cell: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    if hasattr(value, "isoformat") and not isinstance(value, float):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _column_note(column: Column) -> str:
+    parts = [column.description, f"Expected: {column.expectation()}."]
+    if column.unit:
+        parts.append(f"Unit: {column.unit}.")
+    if not column.required:
+        parts.append("Optional" + (f" (default {column.default})." if column.default is not None
+                                   else "."))
+    elif column.nullable:
+        parts.append("May be blank.")
+    return " ".join(parts)
+
+
+def write_template(path: str | Path) -> Path:
+    """An empty workbook with every table, its columns, their descriptions and units."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise MillnetError(f"{path}: the template is a workbook; give a name ending in .xlsx")
+    if path.is_dir():
+        raise MillnetError(f"{path}: is a folder; give a file name ending in .xlsx")
+    empty = Case(meta=None, tables={name: t.empty_frame() for name, t in TABLES.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(empty, path, template=True)
+    return path
+
+

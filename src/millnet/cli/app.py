@@ -1,0 +1,51 @@
+"""The `millnet` command line: thin typed commands over the public API.
+
+Conventions every command follows:
+
+* with ``--json``, stdout carries exactly one JSON document; logs and progress go to stderr;
+* a user error prints one clear message (no traceback) and exits 1;
+* exit 2 is for usage errors and paths that do not exist or cannot be opened;
+* ``--help`` shows an example.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+from rich.markup import escape
+
+from millnet.cli._common import err_console
+from millnet.errors import MillnetError
+
+app = typer.Typer(
+    name="millnet",
+    help="millnet: plan a manufacturing network (plants, capacity, sourcing, metal economics).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register() -> None:
+    # Commands live in their own modules; importing them here keeps `app` the single registry.
+    from millnet.cli import case_cmds  # noqa: F401
+    try:  # INTEGRATION-PENDING
+        from millnet.cli.wire_cmd import wire
+    except ImportError:
+        return
+    if "wire" not in {c.name for c in app.registered_commands}:
+        app.command("wire")(wire)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script; maps millnet errors to exit codes."""
+    _register()
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="millnet")
+    except MillnetError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
+        sys.exit(exc.exit_code)
