@@ -52,6 +52,9 @@ def cap_issues(issues: Iterable[Issue], limit: int = MAX_PER_KIND) -> list[Issue
     seen: Counter[tuple[object, ...]] = Counter()
     first: dict[tuple[object, ...], Issue] = {}
     for issue in issues:
+        if issue.row is None:  # file-level issues and counts already summed up pass through
+            kept.append(issue)
+            continue
         kind = (issue.severity, issue.table, issue.column, issue.rule, issue.file)
         seen[kind] += 1
         if seen[kind] <= limit:

@@ -23,7 +23,7 @@ def example_path(name: str) -> Path:
     return Path(str(_ROOT / name))
 
 
-def load_example(name: str):  # noqa: ANN201 - returns Case; imported lazily to keep layering
+def load_example(name: str):
     from millnet.case.io import read_case
 
     return read_case(example_path(name))

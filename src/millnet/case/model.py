@@ -1,4 +1,4 @@
-"""The :class:`Case`: one frozen polars DataFrame per table, the settings, and where it came from."""
+"""The :class:`Case`: one frozen DataFrame per table, the settings, and where it came from."""
 
 from __future__ import annotations
 

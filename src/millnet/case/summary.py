@@ -56,7 +56,10 @@ def summarize(case: Case) -> CaseSummary:
     )
     if demand.height:
         by_segment = demand.pivot(
-            on="period_id", index="segment", values="quantity", aggregate_function="sum",
+            on="period_id",
+            index="segment",
+            values="quantity",
+            aggregate_function="sum",
             sort_columns=False,
         ).sort("segment")
         ordered = [p for p in periods if p in by_segment.columns]
@@ -66,7 +69,10 @@ def summarize(case: Case) -> CaseSummary:
     prices = case["metal_prices"]
     if prices.height:
         metal = prices.with_columns((pl.col("price") + pl.col("premium")).alias("all_in")).pivot(
-            on="period_id", index=["metal", "unit"], values="all_in", aggregate_function="first",
+            on="period_id",
+            index=["metal", "unit"],
+            values="all_in",
+            aggregate_function="first",
             sort_columns=False,
         )
         ordered = [p for p in periods if p in metal.columns]

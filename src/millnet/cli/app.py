@@ -33,6 +33,7 @@ app = typer.Typer(
 def _register() -> None:
     # Commands live in their own modules; importing them here keeps `app` the single registry.
     from millnet.cli import case_cmds  # noqa: F401
+
     try:  # INTEGRATION-PENDING
         from millnet.cli.wire_cmd import wire
     except ImportError:
@@ -47,5 +48,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         app(args=list(argv) if argv is not None else None, prog_name="millnet")
     except MillnetError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}", soft_wrap=True)
         sys.exit(exc.exit_code)

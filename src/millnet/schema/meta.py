@@ -23,9 +23,7 @@ class CaseMeta(BaseModel):
     mass_unit: Literal["lb", "kg", "t"] = Field(
         description="Unit of quantities, capacities in mass and metal content: lb, kg or t."
     )
-    distance_unit: Literal["mi", "km"] = Field(
-        description="Unit of freight distances: mi or km."
-    )
+    distance_unit: Literal["mi", "km"] = Field(description="Unit of freight distances: mi or km.")
     plan_from: str | None = Field(
         None, description="First period to plan; earlier periods are history."
     )

@@ -71,9 +71,7 @@ PLANTS = Table(
             unit="periods",
             min=0,
         ),
-        Column(
-            "min_idle_periods", "int", "Least number of periods a plant stays idle.", min=0
-        ),
+        Column("min_idle_periods", "int", "Least number of periods a plant stays idle.", min=0),
         Column(
             "min_output",
             "float",

@@ -22,13 +22,21 @@ def column_checks(case: Case) -> Iterator[Issue]:
         rows = case.row_numbers(name)
         file = case.source(name).file
         if frame.height < table.min_rows and (table.required or frame.height):
-            yield Issue("error", name, None, None, f"table '{name}' has no rows; "
-                        f"{table.description}", file, "empty-table")
+            yield Issue(
+                "error",
+                name,
+                None,
+                None,
+                f"table '{name}' has no rows; {table.description}",
+                file,
+                "empty-table",
+            )
         for column in table.columns:
             if column.name not in frame.columns:
                 continue
-            yield from _values(frame[column.name], column, rows, name, file,
-                               case.source(name).rows is None)
+            yield from _values(
+                frame[column.name], column, rows, name, file, case.source(name).rows is None
+            )
         yield from _primary_key(frame, table, rows, file)
 
 
@@ -39,17 +47,28 @@ def _values(
     expected = column.expectation()
     if built and not column.may_be_blank:
         # Cases read from files had blank cells reported while reading.
-        yield from cell_issues(series.is_null(), rows, None, rule="required",
-                               message=f"missing value; expected {expected}", **common)
+        yield from cell_issues(
+            series.is_null(),
+            rows,
+            None,
+            rule="required",
+            message=f"missing value; expected {expected}",
+            **common,
+        )
     if column.min is not None or column.max is not None:
         bad = pl.repeat(False, series.len(), eager=True)
         if column.min is not None:
             bad = bad | (series <= column.min if column.min_exclusive else series < column.min)
         if column.max is not None:
             bad = bad | (series > column.max)
-        yield from cell_issues(bad, rows, series, rule="range",
-                               message=lambda v: f"found {show_value(v)}; expected {expected}",
-                               **common)
+        yield from cell_issues(
+            bad,
+            rows,
+            series,
+            rule="range",
+            message=lambda v: f"found {show_value(v)}; expected {expected}",
+            **common,
+        )
     allowed: tuple[str, ...] | frozenset[str] | None = column.choices
     if column.kind == "country":
         allowed = country_codes()
@@ -57,14 +76,21 @@ def _values(
         allowed = currency_codes()
     if allowed is not None:
         bad = series.is_not_null() & ~series.is_in(list(allowed))
-        yield from cell_issues(bad, rows, series, rule="choice",
-                               message=_choice_message(column, allowed), **common)
+        yield from cell_issues(
+            bad, rows, series, rule="choice", message=_choice_message(column, allowed), **common
+        )
     if column.kind == "metal_unit":
-        bad = series.map_elements(lambda u: parse_price_unit(u) is None, return_dtype=pl.Boolean,
-                                  skip_nulls=True)
-        yield from cell_issues(bad.fill_null(False), rows, series, rule="unit",
-                               message=lambda v: f"found {show_value(v)}; expected {expected}",
-                               **common)
+        bad = series.map_elements(
+            lambda u: parse_price_unit(u) is None, return_dtype=pl.Boolean, skip_nulls=True
+        )
+        yield from cell_issues(
+            bad.fill_null(False),
+            rows,
+            series,
+            rule="unit",
+            message=lambda v: f"found {show_value(v)}; expected {expected}",
+            **common,
+        )
 
 
 def _choice_message(column: Column, allowed: object) -> object:
@@ -84,25 +110,35 @@ def _choice_message(column: Column, allowed: object) -> object:
     return message
 
 
-def _primary_key(
-    frame: pl.DataFrame, table: Table, rows: pl.Series, file: str
-) -> Iterator[Issue]:
+def _primary_key(frame: pl.DataFrame, table: Table, rows: pl.Series, file: str) -> Iterator[Issue]:
     key = [c for c in table.primary_key if c in frame.columns]
     if not key or frame.height == 0:
         return
     keyed = frame.select(key).with_columns(rows.alias("__row"))
-    dup = keyed.with_columns(
-        pl.col("__row").first().over(key).alias("__first")
-    ).filter(pl.col("__row") != pl.col("__first"))
+    dup = keyed.with_columns(pl.col("__row").first().over(key).alias("__first")).filter(
+        pl.col("__row") != pl.col("__first")
+    )
     for record in dup.head(20).iter_rows(named=True):
         shown = ", ".join(f"{c}={record[c]}" for c in key if record[c] is not None)
-        yield Issue("error", table.name, record["__row"], key[-1] if len(key) == 1 else None,
-                    f"duplicate key ({shown}); the same key is at row {record['__first']}",
-                    file, "duplicate-key")
+        yield Issue(
+            "error",
+            table.name,
+            record["__row"],
+            key[-1] if len(key) == 1 else None,
+            f"duplicate key ({shown}); the same key is at row {record['__first']}",
+            file,
+            "duplicate-key",
+        )
     if dup.height > 20:
-        yield Issue("error", table.name, None, None,
-                    f"{dup.height - 20:,} more rows with the same problem (duplicate-key)",
-                    file, "duplicate-key")
+        yield Issue(
+            "error",
+            table.name,
+            None,
+            None,
+            f"{dup.height - 20:,} more rows with the same problem (duplicate-key)",
+            file,
+            "duplicate-key",
+        )
 
 
 def foreign_key_checks(case: Case) -> Iterator[Issue]:
@@ -123,12 +159,25 @@ def foreign_key_checks(case: Case) -> Iterator[Issue]:
             options = known.to_list()
             target_file = case.source(fk.table).file
 
-            def message(value: object, target_file: str = target_file,
-                        options: list[object] = options, what: str = fk.ref_columns[0]) -> str:
+            def message(
+                value: object,
+                target_file: str = target_file,
+                options: list[object] = options,
+                what: str = fk.ref_columns[0],
+            ) -> str:
                 text = f"found {show_value(value)}, which is not a {what} in {target_file}"
-                close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1,
-                                                  cutoff=0.7)
+                close = difflib.get_close_matches(
+                    str(value), [str(o) for o in options], n=1, cutoff=0.7
+                )
                 return text + (f"; did you mean '{close[0]}'?" if close else "")
 
-            yield from cell_issues(bad, rows, series, table=name, file=file, column=column,
-                                   rule="foreign-key", message=message)
+            yield from cell_issues(
+                bad,
+                rows,
+                series,
+                table=name,
+                file=file,
+                column=column,
+                rule="foreign-key",
+                message=message,
+            )

@@ -8,6 +8,7 @@ were reported when the case was read.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 
 import polars as pl
@@ -46,27 +47,45 @@ def periods_contiguous(case: Case) -> Iterator[Issue]:
         return
     backwards = periods.filter(pl.col("end") < pl.col("start"))
     for r in backwards.iter_rows(named=True):
-        yield Issue("error", "periods", r["__row"], "end", f"the period ends ({r['end']}) "
-                    f"before it starts ({r['start']})", file, "period-dates")
+        yield Issue(
+            "error",
+            "periods",
+            r["__row"],
+            "end",
+            f"the period ends ({r['end']}) before it starts ({r['start']})",
+            file,
+            "period-dates",
+        )
     ordered = periods.sort("order")
     expected = list(range(1, ordered.height + 1))
     orders = ordered["order"].to_list()
     if orders != expected and len(set(orders)) == len(orders):
         gaps = sorted(set(expected) - set(orders))
-        yield Issue("error", "periods", None, "order", f"orders must run 1, 2, … "
-                    f"{ordered.height} without gaps; missing {', '.join(map(str, gaps[:10]))}",
-                    file, "period-order")
+        yield Issue(
+            "error",
+            "periods",
+            None,
+            "order",
+            f"orders must run 1, 2, … "
+            f"{ordered.height} without gaps; missing {', '.join(map(str, gaps[:10]))}",
+            file,
+            "period-order",
+        )
     records = ordered.to_dicts()
-    for previous, current in zip(records, records[1:], strict=False):
+    for previous, current in itertools.pairwise(records):
         if previous["end"] is None or current["start"] is None:
             continue
         if current["start"] != previous["end"] + dt.timedelta(days=1):
             yield Issue(
-                "error", "periods", current["__row"], "start",
+                "error",
+                "periods",
+                current["__row"],
+                "start",
                 f"period {current['id']} starts on {current['start']}; expected "
                 f"{previous['end'] + dt.timedelta(days=1)}, the day after period "
                 f"{previous['id']} ends (periods must be contiguous)",
-                file, "period-contiguous",
+                file,
+                "period-contiguous",
             )
 
 
@@ -77,11 +96,21 @@ def plan_from(case: Case) -> Iterator[Issue]:
         return
     ids = case["periods"]["id"].to_list()
     if ids and case.meta.plan_from not in ids:
-        file = "case.toml" if case.source_format != "xlsx" else _file(case, "periods").split(
-            "[")[0] + "[case]"
-        yield Issue("error", "case", None, "plan_from", f"found '{case.meta.plan_from}', which "
-                    f"is not a period id; expected one of {', '.join(ids[:12])}", file,
-                    "plan-from")
+        file = (
+            "case.toml"
+            if case.source_format != "xlsx"
+            else _file(case, "periods").split("[")[0] + "[case]"
+        )
+        yield Issue(
+            "error",
+            "case",
+            None,
+            "plan_from",
+            f"found '{case.meta.plan_from}', which "
+            f"is not a period id; expected one of {', '.join(ids[:12])}",
+            file,
+            "plan-from",
+        )
 
 
 @rule("price-basis")
@@ -92,9 +121,16 @@ def price_basis(case: Case) -> Iterator[Issue]:
     file = _file(case, "demand")
     for basis, column in (("fixed", "price"), ("metal_plus_adder", "conversion_adder")):
         bad = (demand["price_basis"] == basis) & demand[column].is_null()
-        yield from cell_issues(bad, rows, None, table="demand", file=file, column=column,
-                               rule="price-basis", message=f"missing value; price_basis "
-                               f"'{basis}' needs a {column}")
+        yield from cell_issues(
+            bad,
+            rows,
+            None,
+            table="demand",
+            file=file,
+            column=column,
+            rule="price-basis",
+            message=f"missing value; price_basis '{basis}' needs a {column}",
+        )
 
 
 @rule("qualification-target")
@@ -107,12 +143,26 @@ def qualification_target(case: Case) -> Iterator[Issue]:
     file = _file(case, "qualifications")
     both = q["product_id"].is_not_null() & q["family"].is_not_null()
     neither = q["product_id"].is_null() & q["family"].is_null()
-    yield from cell_issues(both, rows, None, table="qualifications", file=file,
-                           column="family", rule="qualification-target",
-                           message="both product_id and family are given; give one of them")
-    yield from cell_issues(neither, rows, None, table="qualifications", file=file,
-                           column="product_id", rule="qualification-target",
-                           message="missing value; give a product_id or a family")
+    yield from cell_issues(
+        both,
+        rows,
+        None,
+        table="qualifications",
+        file=file,
+        column="family",
+        rule="qualification-target",
+        message="both product_id and family are given; give one of them",
+    )
+    yield from cell_issues(
+        neither,
+        rows,
+        None,
+        table="qualifications",
+        file=file,
+        column="product_id",
+        rule="qualification-target",
+        message="missing value; give a product_id or a family",
+    )
 
 
 @rule("metal-price-units")
@@ -128,10 +178,17 @@ def metal_price_units(case: Case) -> Iterator[Issue]:
     )
     bad = currencies.is_not_null() & (currencies != "") & ~currencies.is_in(list(known))
     yield from cell_issues(
-        bad, rows, prices["unit"], table="metal_prices", file=_file(case, "metal_prices"),
-        column="unit", rule="currency",
-        message=lambda v: f"found {v!r}: its currency is neither the case currency "
-        f"({case.meta.currency if case.meta else '?'}) nor one with rates in fx",
+        bad,
+        rows,
+        prices["unit"],
+        table="metal_prices",
+        file=_file(case, "metal_prices"),
+        column="unit",
+        rule="currency",
+        message=lambda v: (
+            f"found {v!r}: its currency is neither the case currency "
+            f"({case.meta.currency if case.meta else '?'}) nor one with rates in fx"
+        ),
     )
 
 
@@ -152,10 +209,17 @@ def fx_coverage(case: Case) -> Iterator[Issue]:
         seen.add(currency)
         missing = [p for p in periods if (p, currency) not in have]
         if missing:
-            yield Issue("error", "plants", record["__row"], "currency",
-                        f"currency {currency} has no exchange rate in fx for "
-                        f"{'periods' if len(missing) > 1 else 'period'} "
-                        f"{', '.join(missing[:12])}", _file(case, "plants"), "fx-coverage")
+            yield Issue(
+                "error",
+                "plants",
+                record["__row"],
+                "currency",
+                f"currency {currency} has no exchange rate in fx for "
+                f"{'periods' if len(missing) > 1 else 'period'} "
+                f"{', '.join(missing[:12])}",
+                _file(case, "plants"),
+                "fx-coverage",
+            )
 
 
 def product_metals(case: Case) -> pl.DataFrame:
@@ -184,10 +248,14 @@ def metal_prices_present(case: Case) -> Iterator[Issue]:
     missing = needs.join(have, on=["period_id", "metal"], how="anti")
     for record in missing.head(40).iter_rows(named=True):
         yield Issue(
-            "error", "metal_prices", None, "price",
+            "error",
+            "metal_prices",
+            None,
+            "price",
             f"no {record['metal']} price for period {record['period_id']}; demand "
             f"{rows_phrase(record['__row'], limit=5)} of {_file(case, 'demand')} need it",
-            _file(case, "metal_prices"), "metal-prices",
+            _file(case, "metal_prices"),
+            "metal-prices",
         )
 
 
@@ -205,21 +273,31 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
     open_plants = plants.filter(pl.col("initial_state") != "closed").select(
         pl.col("id").alias("plant_id")
     )
-    routing = case["routings"].drop_nulls(["product_id", "resource"]).select(
-        "product_id", "resource"
+    routing = (
+        case["routings"].drop_nulls(["product_id", "resource"]).select("product_id", "resource")
     )
-    resources = case["resources"].drop_nulls(["plant_id", "resource"]).filter(
-        pl.col("capacity").fill_null(0) > 0
-    ).select("plant_id", "resource")
+    resources = (
+        case["resources"]
+        .drop_nulls(["plant_id", "resource"])
+        .filter(pl.col("capacity").fill_null(0) > 0)
+        .select("plant_id", "resource")
+    )
     steps = routing.group_by("product_id").agg(pl.len().alias("__steps"))
 
     # Products with demand but no routing: nothing says how to make them.
     no_routing = demand.join(steps, on="product_id", how="anti")
     for product, group in no_routing.group_by("product_id", maintain_order=True):
         rows = group["__row"].to_list()
-        yield Issue("error", "demand", rows[0], "product_id",
-                    f"product '{product[0]}' has no routing in {_file(case, 'routings')}, so no "
-                    f"plant can make it ({rows_phrase(rows, 5)})", file, "coverage")
+        yield Issue(
+            "error",
+            "demand",
+            rows[0],
+            "product_id",
+            f"product '{product[0]}' has no routing in {_file(case, 'routings')}, so no "
+            f"plant can make it ({rows_phrase(rows, 5)})",
+            file,
+            "coverage",
+        )
 
     # Which (plant, product) pairs have every routing resource, and what the others lack.
     lacking = (
@@ -228,54 +306,73 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
         .group_by(["plant_id", "product_id"])
         .agg(pl.col("resource").sort().alias("__lacks"))
     )
-    pairs = demand.group_by(["customer_id", "product_id"], maintain_order=True).agg(
-        pl.col("__row")
-    ).join(steps, on="product_id", how="semi")
+    pairs = (
+        demand.group_by(["customer_id", "product_id"], maintain_order=True)
+        .agg(pl.col("__row"))
+        .join(steps, on="product_id", how="semi")
+    )
     candidates = _candidates(case, pairs, open_plants)
     scored = candidates.join(lacking, on=["plant_id", "product_id"], how="left").with_columns(
         pl.col("__lacks").list.len().fill_null(0).alias("__missing")
     )
-    best = scored.sort(["__missing", "plant_id"]).group_by(
-        ["customer_id", "product_id"], maintain_order=True
-    ).first()
-    failing = pairs.join(best.filter(pl.col("__missing") == 0),
-                         on=["customer_id", "product_id"], how="anti")
+    best = (
+        scored.sort(["__missing", "plant_id"])
+        .group_by(["customer_id", "product_id"], maintain_order=True)
+        .first()
+    )
+    failing = pairs.join(
+        best.filter(pl.col("__missing") == 0), on=["customer_id", "product_id"], how="anti"
+    )
     failing = failing.join(best, on=["customer_id", "product_id"], how="left")
     for record in failing.head(40).iter_rows(named=True):
         rows = record["__row"]
         product, customer = record["product_id"], record["customer_id"]
         if record["plant_id"] is None:
-            reason = (f"no plant that is not closed is qualified or qualifiable for product "
-                      f"'{product}' for customer '{customer}'")
+            reason = (
+                f"no plant that is not closed is qualified or qualifiable for product "
+                f"'{product}' for customer '{customer}'"
+            )
         else:
             lacks = ", ".join(record["__lacks"] or [])
-            reason = (f"no plant has every resource the routing of '{product}' needs; the "
-                      f"closest, {record['plant_id']}, lacks {lacks}")
-        yield Issue("error", "demand", rows[0], "product_id",
-                    f"cannot be served: {reason} ({rows_phrase(rows, 5)})", file, "coverage")
+            reason = (
+                f"no plant has every resource the routing of '{product}' needs; the "
+                f"closest, {record['plant_id']}, lacks {lacks}"
+            )
+        yield Issue(
+            "error",
+            "demand",
+            rows[0],
+            "product_id",
+            f"cannot be served: {reason} ({rows_phrase(rows, 5)})",
+            file,
+            "coverage",
+        )
 
 
 def _candidates(case: Case, pairs: pl.DataFrame, open_plants: pl.DataFrame) -> pl.DataFrame:
     """``(customer_id, product_id, plant_id)`` for every plant that may serve a demand pair."""
     q = case["qualifications"]
-    products = case["products"].drop_nulls("id").select(pl.col("id").alias("product_id"),
-                                                         "family")
+    products = case["products"].drop_nulls("id").select(pl.col("id").alias("product_id"), "family")
     by_product = q.filter(pl.col("product_id").is_not_null()).select(
         "plant_id", "product_id", pl.col("customer_id").alias("__for")
     )
-    by_family = q.filter(pl.col("product_id").is_null() & pl.col("family").is_not_null()).join(
-        products, on="family", how="inner"
-    ).select("plant_id", "product_id", pl.col("customer_id").alias("__for"))
+    by_family = (
+        q.filter(pl.col("product_id").is_null() & pl.col("family").is_not_null())
+        .drop("product_id")
+        .join(products, on="family", how="inner")
+        .select("plant_id", "product_id", pl.col("customer_id").alias("__for"))
+    )
     listed = pl.concat([by_product, by_family]).join(open_plants, on="plant_id", how="semi")
     restricted_ids = pl.concat([by_product, by_family])["product_id"].unique()
     keys = pairs.select("customer_id", "product_id")
     free = keys.filter(~pl.col("product_id").is_in(restricted_ids.implode())).join(
         open_plants, how="cross"
     )
-    restricted = keys.filter(pl.col("product_id").is_in(restricted_ids.implode())).join(
-        listed, on="product_id", how="inner"
-    ).filter(pl.col("__for").is_null() | (pl.col("__for") == pl.col("customer_id"))).select(
-        "customer_id", "product_id", "plant_id"
+    restricted = (
+        keys.filter(pl.col("product_id").is_in(restricted_ids.implode()))
+        .join(listed, on="product_id", how="inner")
+        .filter(pl.col("__for").is_null() | (pl.col("__for") == pl.col("customer_id")))
+        .select("customer_id", "product_id", "plant_id")
     )
     return pl.concat([free.select("customer_id", "product_id", "plant_id"), restricted])
 
@@ -296,8 +393,16 @@ def freight_places(case: Case) -> Iterator[Issue]:
         series = freight[column]
         bad = series.is_not_null() & ~series.is_in(sorted(places))
         yield from cell_issues(
-            bad, rows, series, table="freight", file=_file(case, "freight"), column=column,
-            rule="freight-place", severity="warning",
-            message=lambda v: f"found {v!r}, which is no plant's or customer's region or "
-            "country; the rate is never used",
+            bad,
+            rows,
+            series,
+            table="freight",
+            file=_file(case, "freight"),
+            column=column,
+            rule="freight-place",
+            severity="warning",
+            message=lambda v: (
+                f"found {v!r}, which is no plant's or customer's region or "
+                "country; the rate is never used"
+            ),
         )
