@@ -141,7 +141,7 @@ def test_unknown_reference_suggests_the_closest(case_dir):
         "customer_id",
         "foreign-key",
     )
-    assert "not a id in customers.csv" in issue.message or "customers.csv" in issue.message
+    assert "no row of customers.csv has this id" in issue.message
     assert "did you mean 'datalink'" in issue.message
 
 
@@ -386,3 +386,19 @@ def test_cases_built_in_python_check_required_cells():
         (4, "name"),
         (5, "name"),
     ]
+
+
+def test_one_capacity_unit_per_resource(case_dir):
+    edit(
+        case_dir,
+        "resources",
+        lambda f: f.with_columns(
+            pl.when((pl.col("plant_id") == "mons-be") & (pl.col("resource") == "tinning"))
+            .then(pl.lit("kg"))
+            .otherwise("capacity_unit")
+            .alias("capacity_unit")
+        ),
+    )
+    issue = only_error(case_dir)
+    assert (issue.file, issue.row, issue.column) == ("resources.csv", 13, "capacity_unit")
+    assert "expected 'lb' as at jewett-city-ct" in issue.message

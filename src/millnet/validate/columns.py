@@ -165,7 +165,7 @@ def foreign_key_checks(case: Case) -> Iterator[Issue]:
                 options: list[object] = options,
                 what: str = fk.ref_columns[0],
             ) -> str:
-                text = f"found {show_value(value)}, which is not a {what} in {target_file}"
+                text = f"found {show_value(value)}; no row of {target_file} has this {what}"
                 close = difflib.get_close_matches(
                     str(value), [str(o) for o in options], n=1, cutoff=0.7
                 )

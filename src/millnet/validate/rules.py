@@ -192,6 +192,28 @@ def metal_price_units(case: Case) -> Iterator[Issue]:
     )
 
 
+@rule("resource-units")
+def resource_units(case: Case) -> Iterator[Issue]:
+    """A resource has one capacity unit across plants (routing usage is per that unit)."""
+    resources = case["resources"].with_columns(case.row_numbers("resources").alias("__row"))
+    resources = resources.drop_nulls(["resource", "capacity_unit"])
+    first = resources.group_by("resource", maintain_order=True).agg(
+        pl.col("capacity_unit").first().alias("__unit"), pl.col("plant_id").first().alias("__at")
+    )
+    odd = resources.join(first, on="resource").filter(pl.col("capacity_unit") != pl.col("__unit"))
+    for r in odd.head(20).iter_rows(named=True):
+        yield Issue(
+            "error",
+            "resources",
+            r["__row"],
+            "capacity_unit",
+            f"found '{r['capacity_unit']}' for {r['resource']}; expected '{r['__unit']}' as at "
+            f"{r['__at']} (one unit per resource, since routings use it)",
+            _file(case, "resources"),
+            "resource-unit",
+        )
+
+
 @rule("fx-coverage")
 def fx_coverage(case: Case) -> Iterator[Issue]:
     """Every currency other than the case's has a rate for every period."""
