@@ -402,3 +402,35 @@ def test_one_capacity_unit_per_resource(case_dir):
     issue = only_error(case_dir)
     assert (issue.file, issue.row, issue.column) == ("resources.csv", 13, "capacity_unit")
     assert "expected 'lb' as at jewett-city-ct" in issue.message
+
+
+def test_wire_construction_must_exist(case_dir):
+    edit(
+        case_dir,
+        "products",
+        lambda f: f.with_columns(
+            pl.when(pl.col("coating") == "silver")
+            .then(pl.lit("F"))
+            .otherwise("coating_class")
+            .alias("coating_class")
+        ),
+    )
+    issue = only_error(case_dir)
+    assert (issue.file, issue.row, issue.column) == ("products.csv", 4, "coating_class")
+    assert "silver class 'F' does not exist" in issue.message
+
+
+def test_wire_gauge_out_of_range(case_dir):
+    edit(
+        case_dir,
+        "products",
+        lambda f: f.with_columns(
+            pl.when(pl.col("id") == "bare-12-solid")
+            .then(pl.lit("60"))
+            .otherwise("strand_gauge")
+            .alias("strand_gauge")
+        ),
+    )
+    issue = only_error(case_dir)
+    assert (issue.row, issue.column) == (2, "strand_gauge")
+    assert "60" in issue.message

@@ -33,11 +33,8 @@ app = typer.Typer(
 def _register() -> None:
     # Commands live in their own modules; importing them here keeps `app` the single registry.
     from millnet.cli import case_cmds  # noqa: F401
+    from millnet.cli.wire_cmd import wire
 
-    try:  # INTEGRATION-PENDING
-        from millnet.cli.wire_cmd import wire
-    except ImportError:
-        return
     if "wire" not in {c.name for c in app.registered_commands}:
         app.command("wire")(wire)
 

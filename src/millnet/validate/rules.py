@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterator
 
 import polars as pl
@@ -397,6 +398,43 @@ def _candidates(case: Case, pairs: pl.DataFrame, open_plants: pl.DataFrame) -> p
         .select("customer_id", "product_id", "plant_id")
     )
     return pl.concat([free.select("customer_id", "product_id", "plant_id"), restricted])
+
+
+_WIRE_COLUMNS = ("gauge", "strands", "strand_gauge", "coating", "coating_class")
+_WIRE_ERROR = re.compile(r"^row \d+, column (\w+): (.*)$", re.DOTALL)
+
+
+@rule("wire-construction")
+def wire_construction(case: Case) -> Iterator[Issue]:
+    """Products that state a wire construction can be computed by the wire engine: the gauge
+    exists (4/0 … 56), the coating class exists for its metal (ASTM B298 A–E for silver, B355
+    2/4/7/10/27 for nickel, a weight % or thickness for tin)."""
+    from millnet.errors import MillnetError
+    from millnet.wire import products_metal_content
+
+    products = case["products"].with_columns(case.row_numbers("products").alias("__row"))
+    products = products.filter(pl.col("gauge").is_not_null())
+    if products.height == 0:
+        return
+    columns = [c for c in _WIRE_COLUMNS if c in products.columns]
+    combos = products.group_by(columns, maintain_order=True).agg(pl.col("__row"))
+    for record in combos.iter_rows(named=True):
+        rows = record.pop("__row")
+        try:
+            products_metal_content(pl.DataFrame([record]), first_row=rows[0])
+        except MillnetError as exc:
+            match = _WIRE_ERROR.match(exc.message)
+            column, message = (match.group(1), match.group(2)) if match else (None, exc.message)
+            for row in rows[:20]:
+                yield Issue(
+                    "error",
+                    "products",
+                    row,
+                    column,
+                    message,
+                    _file(case, "products"),
+                    "wire-construction",
+                )
 
 
 @rule("freight-places")
