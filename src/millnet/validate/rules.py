@@ -16,6 +16,7 @@ import polars as pl
 
 from millnet.case.coerce import cell_issues
 from millnet.case.model import Case
+from millnet.case.network import candidates, plant_product_gaps, routing_steps
 from millnet.issues import Issue, rows_phrase
 from millnet.validate.units import parse_price_unit
 
@@ -292,20 +293,7 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
     if demand.height == 0:
         return
     file = _file(case, "demand")
-    plants = case["plants"].drop_nulls("id")
-    open_plants = plants.filter(pl.col("initial_state") != "closed").select(
-        pl.col("id").alias("plant_id")
-    )
-    routing = (
-        case["routings"].drop_nulls(["product_id", "resource"]).select("product_id", "resource")
-    )
-    resources = (
-        case["resources"]
-        .drop_nulls(["plant_id", "resource"])
-        .filter(pl.col("capacity").fill_null(0) > 0)
-        .select("plant_id", "resource")
-    )
-    steps = routing.group_by("product_id").agg(pl.len().alias("__steps"))
+    steps = routing_steps(case).group_by("product_id").agg(pl.len().alias("__steps"))
 
     # Products with demand but no routing: nothing says how to make them.
     no_routing = demand.join(steps, on="product_id", how="anti")
@@ -322,21 +310,15 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
             "coverage",
         )
 
-    # Which (plant, product) pairs have every routing resource, and what the others lack.
-    lacking = (
-        open_plants.join(routing, how="cross")
-        .join(resources, on=["plant_id", "resource"], how="anti")
-        .group_by(["plant_id", "product_id"])
-        .agg(pl.col("resource").sort().alias("__lacks"))
-    )
     pairs = (
         demand.group_by(["customer_id", "product_id"], maintain_order=True)
         .agg(pl.col("__row"))
         .join(steps, on="product_id", how="semi")
     )
-    candidates = _candidates(case, pairs, open_plants)
-    scored = candidates.join(lacking, on=["plant_id", "product_id"], how="left").with_columns(
-        pl.col("__lacks").list.len().fill_null(0).alias("__missing")
+    scored = (
+        candidates(case, pairs)
+        .join(plant_product_gaps(case), on=["plant_id", "product_id"], how="left")
+        .with_columns(pl.col("lacks").list.len().fill_null(0).alias("__missing"))
     )
     best = (
         scored.sort(["__missing", "plant_id"])
@@ -345,8 +327,7 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
     )
     failing = pairs.join(
         best.filter(pl.col("__missing") == 0), on=["customer_id", "product_id"], how="anti"
-    )
-    failing = failing.join(best, on=["customer_id", "product_id"], how="left")
+    ).join(best, on=["customer_id", "product_id"], how="left")
     for record in failing.head(40).iter_rows(named=True):
         rows = record["__row"]
         product, customer = record["product_id"], record["customer_id"]
@@ -356,7 +337,7 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
                 f"'{product}' for customer '{customer}'"
             )
         else:
-            lacks = ", ".join(record["__lacks"] or [])
+            lacks = ", ".join(record["lacks"] or [])
             reason = (
                 f"no plant has every resource the routing of '{product}' needs; the "
                 f"closest, {record['plant_id']}, lacks {lacks}"
@@ -370,34 +351,6 @@ def demand_coverage(case: Case) -> Iterator[Issue]:
             file,
             "coverage",
         )
-
-
-def _candidates(case: Case, pairs: pl.DataFrame, open_plants: pl.DataFrame) -> pl.DataFrame:
-    """``(customer_id, product_id, plant_id)`` for every plant that may serve a demand pair."""
-    q = case["qualifications"]
-    products = case["products"].drop_nulls("id").select(pl.col("id").alias("product_id"), "family")
-    by_product = q.filter(pl.col("product_id").is_not_null()).select(
-        "plant_id", "product_id", pl.col("customer_id").alias("__for")
-    )
-    by_family = (
-        q.filter(pl.col("product_id").is_null() & pl.col("family").is_not_null())
-        .drop("product_id")
-        .join(products, on="family", how="inner")
-        .select("plant_id", "product_id", pl.col("customer_id").alias("__for"))
-    )
-    listed = pl.concat([by_product, by_family]).join(open_plants, on="plant_id", how="semi")
-    restricted_ids = pl.concat([by_product, by_family])["product_id"].unique()
-    keys = pairs.select("customer_id", "product_id")
-    free = keys.filter(~pl.col("product_id").is_in(restricted_ids.implode())).join(
-        open_plants, how="cross"
-    )
-    restricted = (
-        keys.filter(pl.col("product_id").is_in(restricted_ids.implode()))
-        .join(listed, on="product_id", how="inner")
-        .filter(pl.col("__for").is_null() | (pl.col("__for") == pl.col("customer_id")))
-        .select("customer_id", "product_id", "plant_id")
-    )
-    return pl.concat([free.select("customer_id", "product_id", "plant_id"), restricted])
 
 
 _WIRE_COLUMNS = ("gauge", "strands", "strand_gauge", "coating", "coating_class")

@@ -1,0 +1,47 @@
+"""Options of the planning model: what is decided and how it is valued."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ModelOptions(BaseModel):
+    """Every choice that changes the model (not the solver). Frozen; stored with results."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    objective: Literal["cost", "margin"] = Field(
+        "cost",
+        description="cost: least total cost, unmet demand charged at its price; margin: most "
+        "revenue minus cost (unprofitable demand may go unmet).",
+    )
+    plan_from: str | None = Field(
+        None, description="First period to plan (overrides case.toml); earlier ones are history."
+    )
+    single_source: Literal["off", "period", "horizon"] = Field(
+        "off",
+        description="off: split demand freely; period: one plant per demand row; horizon: one "
+        "plant per customer and product for the whole horizon.",
+    )
+    move_cost: float = Field(
+        0.0, ge=0, description="Cost per unit moved off a demand row's current plant."
+    )
+    forbid_closures: bool = Field(False, description="No plant may close.")
+    max_idle: int | None = Field(None, ge=0, description="At most this many plants idle at once.")
+    max_closed: int | None = Field(None, ge=0, description="At most this many plants closed.")
+    unmet_penalty: float | None = Field(
+        None,
+        ge=0,
+        description="Cost per unit of unmet demand (objective cost); default: the row's price.",
+    )
+    circuity: float = Field(
+        1.2, gt=0, description="Road distance per great-circle distance, for freight."
+    )
+    shipment_size: float = Field(
+        40000.0, gt=0, description="Mass per shipment, to spread fixed_per_shipment per unit."
+    )
+    force_states: tuple[tuple[str, str, str], ...] = Field(
+        (), description="(plant, period, state) triples fixed before solving."
+    )
