@@ -14,6 +14,10 @@ ALLOWED = {
     "wire": set(),
     "case": {"schema"},
     "validate": {"schema", "case", "wire"},
+    "generate": {"schema", "case", "wire"},
+    "model": {"schema", "case", "validate", "wire"},
+    "solve": {"model"},
+    "results": {"model", "solve"},
 }
 
 

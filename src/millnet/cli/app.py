@@ -33,10 +33,13 @@ app = typer.Typer(
 def _register() -> None:
     # Commands live in their own modules; importing them here keeps `app` the single registry.
     from millnet.cli import case_cmds  # noqa: F401
+    from millnet.cli.solve_cmd import solve
     from millnet.cli.wire_cmd import wire
 
-    if "wire" not in {c.name for c in app.registered_commands}:
-        app.command("wire")(wire)
+    registered = {c.name for c in app.registered_commands}
+    for name, function in (("wire", wire), ("solve", solve)):
+        if name not in registered:
+            app.command(name)(function)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

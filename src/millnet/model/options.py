@@ -34,7 +34,8 @@ class ModelOptions(BaseModel):
     unmet_penalty: float | None = Field(
         None,
         ge=0,
-        description="Cost per unit of unmet demand (objective cost); default: the row's price.",
+        description="Cost per unit of unmet demand (objective cost); default: ten times the "
+        "row's price (the lost sale and the customer's goodwill).",
     )
     circuity: float = Field(
         1.2, gt=0, description="Road distance per great-circle distance, for freight."

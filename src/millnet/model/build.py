@@ -1,0 +1,464 @@
+"""Build the planning model: variables, constraint families and objective, in a fixed order.
+
+Each ``define_*`` function adds one family under a stable name and states its equation in its
+docstring. Symbols used throughout: plants p, planned periods t = 0 … T−1, lanes l (a demand row
+d(l) served from plant p(l) in period t(l)), demand rows d with quantity q_d, capacity rows
+(plant-resource pairs) r. The state before t = 0 is the plant's initial state (s⁰).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import linopy
+import numpy as np
+import polars as pl
+import xarray as xr
+
+from millnet.errors import MillnetError
+from millnet.model.data import STATE_CODE, STATES, ModelData
+from millnet.model.terms import labels, pack
+
+
+@dataclass(frozen=True, eq=False)
+class BuiltModel:
+    """The linopy model and what is needed to read its solution back."""
+
+    model: linopy.Model
+    data: ModelData
+    #: The planning objective's sense: ``min`` (cost) or ``max`` (margin).
+    sense: str
+
+    def to_lp(self, path: str) -> None:
+        self.model.to_file(path, io_api="lp")
+
+
+def _plant_period(values: np.ndarray, data: ModelData) -> xr.DataArray:
+    return xr.DataArray(
+        values,
+        coords={"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)},
+        dims=("plant", "period"),
+    )
+
+
+def _lagged(var_labels: np.ndarray, k: int, active: np.ndarray) -> np.ndarray:
+    """Labels of v_{p,t−k} (−1 where t − k < 0 or the plant's window is shorter)."""
+    shifted = np.roll(var_labels, k, axis=1)
+    shifted[:, :k] = -1
+    return np.where(active, shifted, -1)
+
+
+def _rows(
+    m: linopy.Model, data: ModelData, parts: list[tuple[np.ndarray, float | np.ndarray]]
+) -> linopy.LinearExpression:
+    """Σ of plant × period label grids with coefficients, one row per (plant, period) cell."""
+    n = data.n_plants * data.n_periods
+    cell = np.arange(n)
+    rows = [cell] * len(parts)
+    lbl = [grid.ravel() for grid, _ in parts]
+    cf = [
+        np.broadcast_to(np.asarray(c, dtype=float), (data.n_plants, data.n_periods)).ravel()
+        for _, c in parts
+    ]
+    return pack(m, "cell", n, np.concatenate(rows), np.concatenate(lbl), np.concatenate(cf))
+
+
+def _initial(data: ModelData, state: str) -> np.ndarray:
+    """s⁰_p at t = 0 and 0 elsewhere, as a flat cell vector (the constant of s_{p,t−1})."""
+    grid = np.zeros((data.n_plants, data.n_periods))
+    grid[:, 0] = (data.initial_state == STATE_CODE[state]).astype(float)
+    return grid.ravel()
+
+
+def _cell_array(values: np.ndarray) -> xr.DataArray:
+    return xr.DataArray(values, dims="cell", coords={"cell": np.arange(values.size)})
+
+
+def define_plant_states(m: linopy.Model, data: ModelData) -> None:
+    """Plant-state: one state per plant and period.
+
+    run_{p,t} + idle_{p,t} + closed_{p,t} = 1, all binary; closed_{p,t} = 0 when closures are
+    forbidden; a forced state fixes its variable to 1.
+    """
+    coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
+    shape = (data.n_plants, data.n_periods)
+    lower = {state: np.zeros(shape) for state in STATES}
+    for plant, period, state in data.options.force_states:
+        p, t = _locate(data, plant, period)
+        if state not in STATES:
+            raise MillnetError(f"unknown state '{state}'; expected one of {', '.join(STATES)}")
+        lower[state][p, t] = 1.0
+    closed_upper = 0.0 if data.options.forbid_closures else 1.0
+    for state in STATES:
+        upper = np.full(shape, closed_upper if state == "closed" else 1.0)
+        m.add_variables(
+            lower=_plant_period(lower[state], data),
+            upper=_plant_period(np.maximum(upper, lower[state]), data),
+            coords=coords,
+            name=state,
+            binary=True,
+        )
+    lhs = _rows(m, data, [(labels(m[state]), 1.0) for state in STATES])
+    m.add_constraints(lhs == 1, name="Plant-state-one")
+
+
+def _locate(data: ModelData, plant: str, period: str) -> tuple[int, int]:
+    if plant not in data.plants:
+        raise MillnetError(f"unknown plant '{plant}' in a forced state")
+    if period not in data.periods:
+        raise MillnetError(f"period '{period}' of a forced state is not a planned period")
+    return data.plants.index(plant), data.periods.index(period)
+
+
+def define_plant_transitions(m: linopy.Model, data: ModelData) -> None:
+    """Plant-transition: restarts, idlings and closures, and closed being final.
+
+    restart_{p,t} ≥ run_{p,t} − run_{p,t−1};  to_idle_{p,t} ≥ idle_{p,t} − idle_{p,t−1};
+    closed_{p,t} ≥ closed_{p,t−1} (closure is final, so close_{p,t} = closed_{p,t} −
+    closed_{p,t−1} ≥ 0 needs no variable). restart, to_idle ∈ [0, 1] are continuous: at the
+    optimum they equal the increase, since they only carry costs. s_{p,−1} is the initial state.
+    """
+    coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
+    m.add_variables(lower=0, upper=1, coords=coords, name="restart")
+    m.add_variables(lower=0, upper=1, coords=coords, name="to_idle")
+    every = np.ones((data.n_plants, data.n_periods), dtype=bool)
+    for name, state, transition in (
+        ("Plant-restart", "running", "restart"),
+        ("Plant-idle", "idle", "to_idle"),
+    ):
+        now = labels(m[state])
+        lhs = _rows(
+            m, data, [(labels(m[transition]), 1.0), (now, -1.0), (_lagged(now, 1, every), 1.0)]
+        )
+        m.add_constraints(lhs >= -_cell_array(_initial(data, state)), name=name)
+    closed = labels(m["closed"])
+    lhs = _rows(m, data, [(closed, 1.0), (_lagged(closed, 1, every), -1.0)])
+    m.add_constraints(lhs >= _cell_array(_initial(data, "closed")), name="Plant-closed-final")
+
+
+def _window(
+    var_labels: np.ndarray, lengths: np.ndarray, data: ModelData, coeff: float
+) -> list[tuple[np.ndarray, float]]:
+    """Σ_{k < K_p} v_{p,t−k} as label grids (one per lag)."""
+    parts = []
+    for k in range(int(lengths.max(initial=0))):
+        active = np.broadcast_to((lengths > k)[:, None], (data.n_plants, data.n_periods))
+        parts.append((_lagged(var_labels, k, active), coeff))
+    return parts
+
+
+def define_plant_min_idle(m: linopy.Model, data: ModelData) -> None:
+    """Plant-min-idle: a plant that goes idle stays idle (or closes) for M_p periods.
+
+    Σ_{k < M_p} to_idle_{p,t−k} ≤ idle_{p,t} + closed_{p,t}. A plant idle at the start is taken
+    to have been idle long enough.
+    """
+    if int(data.min_idle.max(initial=0)) <= 1:
+        return
+    parts = _window(labels(m["to_idle"]), data.min_idle, data, 1.0)
+    parts += [(labels(m["idle"]), -1.0), (labels(m["closed"]), -1.0)]
+    m.add_constraints(_rows(m, data, parts) <= 0, name="Plant-min-idle")
+
+
+@dataclass(frozen=True)
+class Producing:
+    """producing_{p,t} = run_{p,t} − Σ_{k < L_p} restart_{p,t−k}, as term arrays by (p, t)."""
+
+    labels: np.ndarray  # plant × period × terms
+    coeffs: np.ndarray
+
+    def at(self, plant: np.ndarray, period: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.labels[plant, period], self.coeffs[plant, period]
+
+
+def define_plant_restart_lead(m: linopy.Model, data: ModelData) -> Producing:
+    """Plant-restart-lead: a restarted plant runs (and pays running cost) L_p periods before it
+    produces, and does not idle again during them.
+
+    Σ_{k < L_p} restart_{p,t−k} ≤ run_{p,t};  producing_{p,t} = run_{p,t} − Σ_{k < L_p}
+    restart_{p,t−k} (= run_{p,t} when L_p = 0).
+    """
+    run = labels(m["running"])
+    restart = labels(m["restart"])
+    width = int(data.restart_lead.max(initial=0))
+    term_labels = np.full((data.n_plants, data.n_periods, 1 + width), -1, dtype=np.int64)
+    term_coeffs = np.zeros((data.n_plants, data.n_periods, 1 + width))
+    term_labels[:, :, 0] = run
+    term_coeffs[:, :, 0] = 1.0
+    for k in range(width):
+        active = np.broadcast_to((data.restart_lead > k)[:, None], run.shape)
+        term_labels[:, :, 1 + k] = _lagged(restart, k, active)
+        term_coeffs[:, :, 1 + k] = np.where(term_labels[:, :, 1 + k] >= 0, -1.0, 0.0)
+    if width:
+        parts = [*_window(restart, data.restart_lead, data, 1.0), (run, -1.0)]
+        m.add_constraints(_rows(m, data, parts) <= 0, name="Plant-restart-lead")
+    return Producing(term_labels, term_coeffs)
+
+
+def define_plant_counts(m: linopy.Model, data: ModelData) -> None:
+    """Plant-count: at most k plants idle (closed) in any period.
+
+    Σ_p idle_{p,t} ≤ k_idle;  Σ_p closed_{p,t} ≤ k_closed.
+    """
+    if data.options.max_idle is not None:
+        m.add_constraints(m["idle"].sum("plant") <= data.options.max_idle, name="Plant-count-idle")
+    if data.options.max_closed is not None:
+        m.add_constraints(
+            m["closed"].sum("plant") <= data.options.max_closed, name="Plant-count-closed"
+        )
+
+
+def define_flows(m: linopy.Model, data: ModelData) -> None:
+    """Flow and unmet variables: x_l ≥ 0 on every lane, u_d ≥ 0 for every demand row."""
+    m.add_variables(lower=0, coords={"lane": np.arange(data.lanes.height)}, name="flow")
+    m.add_variables(lower=0, coords={"demand": np.arange(data.demand.height)}, name="unmet")
+
+
+def define_demand_balance(m: linopy.Model, data: ModelData) -> None:
+    """Demand-balance: every demand row is served or reported unmet.
+
+    Σ_{l: d(l) = d} x_l + u_d = q_d.
+    """
+    n = data.demand.height
+    lane_demand = data.lanes["demand"].to_numpy()
+    row = np.concatenate([lane_demand, np.arange(n)])
+    label = np.concatenate([labels(m["flow"]), labels(m["unmet"])])
+    lhs = pack(m, "demand", n, row, label, np.ones(row.size))
+    quantity = xr.DataArray(data.demand["quantity"].to_numpy(), dims="demand")
+    m.add_constraints(lhs == quantity, name="Demand-balance")
+
+
+def _flatten(
+    row: np.ndarray, term_labels: np.ndarray, term_coeffs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of (row, terms) arrays as flat (row, label, coeff) lists."""
+    width = term_labels.shape[1]
+    return np.repeat(row, width), term_labels.ravel(), term_coeffs.ravel()
+
+
+def define_lane_link(m: linopy.Model, data: ModelData, producing: Producing) -> None:
+    """Lane-link: a lane carries flow only from a producing plant (the strong linking rows).
+
+    x_l ≤ q_{d(l)} · producing_{p(l), t(l)}.
+    """
+    n = data.lanes.height
+    if n == 0:
+        return
+    quantity = data.demand["quantity"].to_numpy()[data.lanes["demand"].to_numpy()]
+    p_labels, p_coeffs = producing.at(
+        data.lanes["plant"].to_numpy(), data.lanes["period"].to_numpy()
+    )
+    rows, lbl, cf = _flatten(np.arange(n), p_labels, -quantity[:, None] * p_coeffs)
+    lhs = pack(
+        m,
+        "lane",
+        n,
+        np.concatenate([np.arange(n), rows]),
+        np.concatenate([labels(m["flow"]), lbl]),
+        np.concatenate([np.ones(n), cf]),
+    )
+    m.add_constraints(lhs <= 0, name="Lane-link")
+
+
+def define_capacity(m: linopy.Model, data: ModelData, producing: Producing) -> None:
+    """Resource-capacity: load within capacity, and none unless the plant produces.
+
+    Σ_{l: p(l) = p(r), t(l) = t} a_{l,r} x_l ≤ C_r · producing_{p(r),t}, where a_{l,r} =
+    usage ÷ yield of the product's routing step on resource r.
+    """
+    n_pr = data.resources.height
+    if n_pr == 0:
+        return
+    T = data.n_periods
+    loads = data.loads.join(data.lanes.select("lane", "period"), on="lane", how="left")
+    flow = labels(m["flow"])
+    load_row = loads["pr"].to_numpy() * T + loads["period"].to_numpy()
+    cells = np.arange(n_pr * T)
+    pr_plant = np.repeat(data.resources["plant"].to_numpy(), T)
+    cell_period = np.tile(np.arange(T), n_pr)
+    capacity = np.repeat(data.resources["capacity"].to_numpy(), T)
+    p_labels, p_coeffs = producing.at(pr_plant, cell_period)
+    rows, lbl, cf = _flatten(cells, p_labels, -capacity[:, None] * p_coeffs)
+    lhs = pack(
+        m,
+        "cell",
+        n_pr * T,
+        np.concatenate([load_row, rows]),
+        np.concatenate([flow[loads["lane"].to_numpy()], lbl]),
+        np.concatenate([loads["coef"].to_numpy(), cf]),
+    )
+    m.add_constraints(lhs <= 0, name="Resource-capacity")
+
+
+def define_min_output(m: linopy.Model, data: ModelData, producing: Producing) -> None:
+    """Plant-min-output: a producing plant ships at least its minimum output.
+
+    Σ_{l: p(l) = p, t(l) = t} x_l ≥ O_p · producing_{p,t}.
+    """
+    if float(data.min_output.max(initial=0)) <= 0:
+        return
+    T = data.n_periods
+    n = data.n_plants * T
+    lane_row = data.lanes["plant"].to_numpy() * T + data.lanes["period"].to_numpy()
+    plant = np.repeat(np.arange(data.n_plants), T)
+    period = np.tile(np.arange(T), data.n_plants)
+    minimum = np.repeat(data.min_output, T)
+    p_labels, p_coeffs = producing.at(plant, period)
+    rows, lbl, cf = _flatten(np.arange(n), p_labels, -minimum[:, None] * p_coeffs)
+    lhs = pack(
+        m,
+        "cell",
+        n,
+        np.concatenate([lane_row, rows]),
+        np.concatenate([labels(m["flow"]), lbl]),
+        np.concatenate([np.ones(lane_row.size), cf]),
+    )
+    mask = xr.DataArray(minimum > 0, dims="cell", coords={"cell": np.arange(n)})
+    m.add_constraints(lhs >= 0, name="Plant-min-output", mask=mask)
+
+
+def define_qualification(m: linopy.Model, data: ModelData) -> None:
+    """Qualification: a qualifiable lane carries flow only once its plant is qualified, which is
+    bought once and takes effect after its lead time.
+
+    Σ_t buy_{g,t} ≤ 1;  x_l ≤ q_{d(l)} · Σ_{τ ≤ t(l) − λ_g} buy_{g,τ} for lanes l of group g.
+    """
+    groups = data.qualifications
+    if groups.height == 0:
+        return
+    T = data.n_periods
+    coords = {"group": np.arange(groups.height), "period": np.arange(T)}
+    buy = m.add_variables(binary=True, coords=coords, name="qualify")
+    m.add_constraints(buy.sum("period") <= 1, name="Qualification-once")
+    lanes = data.lanes.filter(pl.col("group").is_not_null())
+    n = lanes.height
+    group = lanes["group"].to_numpy()
+    effective = lanes["period"].to_numpy() - groups["lead"].to_numpy()[group]
+    quantity = data.demand["quantity"].to_numpy()[lanes["demand"].to_numpy()]
+    buy_labels = labels(buy)[group]  # qlane × period
+    counts = np.arange(T)[None, :] <= effective[:, None]
+    buy_labels = np.where(counts, buy_labels, -1)
+    rows, lbl, cf = _flatten(np.arange(n), buy_labels, np.broadcast_to(-quantity[:, None], (n, T)))
+    lhs = pack(
+        m,
+        "qlane",
+        n,
+        np.concatenate([np.arange(n), rows]),
+        np.concatenate([labels(m["flow"])[lanes["lane"].to_numpy()], lbl]),
+        np.concatenate([np.ones(n), cf]),
+    )
+    m.add_constraints(lhs <= 0, name="Qualification-lane")
+
+
+def define_single_source(m: linopy.Model, data: ModelData) -> None:
+    """Single-sourcing: each demand row is served whole by one plant, or left unmet.
+
+    x_l = q_{d(l)} · a_{k(l)}, a binary;  Σ_{k ∈ π} a_k ≤ 1. In mode ``period`` a key k is a
+    lane and a group π a demand row; in mode ``horizon`` k is (customer, product, plant) and π
+    (customer, product), so one plant serves the pair in every period.
+    """
+    mode = data.options.single_source
+    lanes = data.lanes
+    if mode == "off" or lanes.height == 0:
+        return
+    n = lanes.height
+    if mode == "period":
+        key = np.arange(n)
+        key_group = lanes["demand"].to_numpy()
+    else:
+        pair_id = lanes["customer_id"] + "\x1f" + lanes["product_id"]
+        keys = pl.DataFrame({"pair": pair_id, "plant": lanes["plant"]})
+        key = (
+            keys.select(
+                (pl.col("pair") + "\x1f" + pl.col("plant").cast(pl.String)).rank("dense") - 1
+            )
+            .to_series()
+            .to_numpy()
+            .astype(np.int64)
+        )
+        group_of_lane = keys["pair"].rank("dense").to_numpy().astype(np.int64) - 1
+        key_group = np.zeros(int(key.max()) + 1, dtype=np.int64)
+        key_group[key] = group_of_lane
+    assign = m.add_variables(
+        binary=True, coords={"key": np.arange(int(key.max()) + 1)}, name="assign"
+    )
+    assign_labels = labels(assign)
+    quantity = data.demand["quantity"].to_numpy()[lanes["demand"].to_numpy()]
+    lhs = pack(
+        m,
+        "lane",
+        n,
+        np.concatenate([np.arange(n), np.arange(n)]),
+        np.concatenate([labels(m["flow"]), assign_labels[key]]),
+        np.concatenate([np.ones(n), -quantity]),
+    )
+    m.add_constraints(lhs == 0, name="Single-source-lane")
+    n_groups = int(key_group.max()) + 1
+    lhs = pack(m, "group", n_groups, key_group, assign_labels, np.ones(assign_labels.size))
+    m.add_constraints(lhs <= 1, name="Single-source-one")
+
+
+def define_objective(m: linopy.Model, data: ModelData) -> str:
+    """Objective: total cost, or margin (revenue − cost) to maximise.
+
+    cost = Σ_{p,t} (F^run_{p,t} run + F^idle_{p,t} idle + C^restart restart + C^idle to_idle +
+    C^close (closed_{p,t} − closed_{p,t−1})) + Σ_l c_l x_l + Σ_g K_g Σ_t buy_{g,t} + Σ_d π_d u_d,
+    with c_l = variable + freight + duty + metal cost per unit. margin = Σ_l ρ_{d(l)} x_l − cost
+    without the unmet term; it is solved as min −margin.
+    """
+    every = np.ones((data.n_plants, data.n_periods), dtype=bool)
+    closed = labels(m["closed"])
+    grids = [
+        (labels(m["running"]), data.fixed_running),
+        (labels(m["idle"]), data.fixed_idle),
+        (labels(m["restart"]), data.cost_to_restart),
+        (labels(m["to_idle"]), data.cost_to_idle),
+        (closed, data.cost_to_close),
+        (_lagged(closed, 1, every), -data.cost_to_close),
+    ]
+    lbl = [g.ravel() for g, _ in grids]
+    cf = [c.ravel() for _, c in grids]
+    lanes = data.lanes
+    unit = (lanes["variable"] + lanes["freight"] + lanes["duty"] + lanes["metal"]).to_numpy()
+    margin = data.options.objective == "margin"
+    if margin:
+        unit = unit - data.demand["revenue"].to_numpy()[lanes["demand"].to_numpy()]
+    lbl.append(labels(m["flow"]))
+    cf.append(unit)
+    if data.qualifications.height:
+        lbl.append(labels(m["qualify"]).ravel())
+        cf.append(np.repeat(data.qualifications["cost"].to_numpy(), data.n_periods))
+    if not margin:
+        lbl.append(labels(m["unmet"]))
+        cf.append(data.demand["penalty"].to_numpy())
+    label = np.concatenate(lbl)
+    coeff = np.concatenate(cf)
+    keep = coeff != 0
+    total = pack(
+        m, "objective", 1, np.zeros(int(keep.sum()), dtype=np.int64), label[keep], coeff[keep]
+    ).sum()
+    # closing at t = 0 from an initially closed plant costs nothing: the constant term
+    constant = float(
+        (data.cost_to_close[:, 0] * (data.initial_state == STATE_CODE["closed"])).sum()
+    )
+    m.add_objective(total - constant, sense="min")
+    return "max" if margin else "min"
+
+
+def build(data: ModelData) -> BuiltModel:
+    """The model of ``data``: families in a fixed order, nothing solved."""
+    m = linopy.Model(force_dim_names=True)
+    define_plant_states(m, data)
+    define_plant_transitions(m, data)
+    define_plant_min_idle(m, data)
+    producing = define_plant_restart_lead(m, data)
+    define_plant_counts(m, data)
+    define_flows(m, data)
+    define_demand_balance(m, data)
+    define_lane_link(m, data, producing)
+    define_capacity(m, data, producing)
+    define_min_output(m, data, producing)
+    define_qualification(m, data)
+    define_single_source(m, data)
+    sense = define_objective(m, data)
+    return BuiltModel(model=m, data=data, sense=sense)

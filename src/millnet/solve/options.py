@@ -1,0 +1,19 @@
+"""Solver options (not model options): which solver, how long, how close."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SolveOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    solver: str = Field("highs", description="Any solver linopy knows, by name.")
+    time_limit: float | None = Field(
+        None, gt=0, description="Seconds; the solve returns within this plus a few seconds."
+    )
+    gap: float | None = Field(None, ge=0, description="Relative MIP gap to stop at.")
+    threads: int | None = Field(None, ge=1, description="Solver threads.")
+    log: bool = Field(False, description="Show the solver's log on stderr.")
+    #: Seconds allowed past the time limit before the watchdog stops the solver.
+    grace: float = Field(3.0, ge=0)
