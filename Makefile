@@ -33,6 +33,7 @@ format: bootstrap
 
 docs: bootstrap
 	$(VENV)/bin/python -m millnet.schema.docs docs/case-format.md
+	$(VENV)/bin/python -m millnet.model.docs docs/model.md
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .hypothesis

@@ -20,6 +20,7 @@ from millnet.results.extract import extract
 from millnet.results.results import Results
 from millnet.solve.options import SolveOptions
 from millnet.solve.run import run
+from millnet.solve.status import Status
 from millnet.validate import validate
 
 
@@ -58,6 +59,11 @@ def solve_case(
     t = clock.phase("solve_s", t)
     tables = extract(built, outcome) if outcome.status.has_plan else {}
     t = clock.phase("extract_s", t)
+    explanation: tuple[str, ...] = ()
+    if outcome.status is Status.INFEASIBLE:
+        from millnet.explain_infeasible import explain
+
+        explanation = explain(data, solve_options)
     clock.timings["total_s"] = t - clock.start
     reference_objective = None
     if reference and outcome.status.has_plan:
@@ -75,6 +81,7 @@ def solve_case(
         currency=data.currency,
         mass_unit=data.mass_unit,
         reference_objective=reference_objective,
+        explanation=explanation,
     )
 
 

@@ -118,6 +118,8 @@ def results_json(results: Results) -> dict[str, object]:
         "timings": {k: round(v, 6) for k, v in results.timings.items()},
         "options": dict(results.options),
     }
+    if results.explanation:
+        document["explanation"] = list(results.explanation)
     if results.tables:
         document["transitions"] = results["transitions"].to_dicts()
         document["costs_by_term"] = compute(results, "cost_by_term").to_dicts()
@@ -142,7 +144,8 @@ def render(results: Results) -> None:
         f"{objective} {results.currency}; gap {gap}"
     )
     if not results.tables:
-        raise MillnetError(f"no plan: {outcome.termination}")
+        reasons = "; ".join(results.explanation) or outcome.termination
+        raise MillnetError(f"no feasible plan: {reasons}")
     console.print(_timeline(results))
     transitions = results["transitions"]
     if transitions.height:

@@ -14,7 +14,7 @@ class ModelOptions(BaseModel):
 
     objective: Literal["cost", "margin"] = Field(
         "cost",
-        description="cost: least total cost, unmet demand charged at its price; margin: most "
+        description="cost: least total cost, unmet demand charged a penalty; margin: most "
         "revenue minus cost (unprofitable demand may go unmet).",
     )
     plan_from: str | None = Field(
@@ -24,9 +24,6 @@ class ModelOptions(BaseModel):
         "off",
         description="off: split demand freely; period: one plant per demand row; horizon: one "
         "plant per customer and product for the whole horizon.",
-    )
-    move_cost: float = Field(
-        0.0, ge=0, description="Cost per unit moved off a demand row's current plant."
     )
     forbid_closures: bool = Field(False, description="No plant may close.")
     max_idle: int | None = Field(None, ge=0, description="At most this many plants idle at once.")

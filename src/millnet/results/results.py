@@ -34,6 +34,8 @@ class Results:
     mass_unit: str = ""
     #: Objective of the reference plan (every plant that can run keeps running), when solved.
     reference_objective: float | None = None
+    #: Why there is no plan, in words (only when the solve found none).
+    explanation: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
