@@ -78,7 +78,7 @@ def define_plant_states(m: linopy.Model, data: ModelData) -> None:
     """Plant-state: one state per plant and period.
 
     run_{p,t} + idle_{p,t} + closed_{p,t} = 1, all binary; closed_{p,t} = 0 when closures are
-    forbidden; a forced state fixes its variable to 1.
+    forbidden (but for plants closed at the start); a forced state fixes its variable to 1.
     """
     coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
     shape = (data.n_plants, data.n_periods)
@@ -87,10 +87,17 @@ def define_plant_states(m: linopy.Model, data: ModelData) -> None:
         p, t = _locate(data, plant, period)
         if state not in STATES:
             raise MillnetError(f"unknown state '{state}'; expected one of {', '.join(STATES)}")
+        if state == "closed" and data.options.forbid_closures and data.initial_state[p] != 2:
+            raise MillnetError(
+                f"plant {plant} is forced closed in {period} while closures are forbidden"
+            )
         lower[state][p, t] = 1.0
-    closed_upper = 0.0 if data.options.forbid_closures else 1.0
+    # forbidding closures leaves a plant closed at the start closed (closure is final)
+    closable = (data.initial_state == STATE_CODE["closed"]) | (not data.options.forbid_closures)
     for state in STATES:
-        upper = np.full(shape, closed_upper if state == "closed" else 1.0)
+        upper = np.ones(shape)
+        if state == "closed":
+            upper = np.broadcast_to(closable[:, None], shape).astype(float)
         m.add_variables(
             lower=_plant_period(lower[state], data),
             upper=_plant_period(np.maximum(upper, lower[state]), data),
@@ -116,7 +123,8 @@ def define_plant_transitions(m: linopy.Model, data: ModelData) -> None:
     restart_{p,t} ≥ run_{p,t} − run_{p,t−1};  to_idle_{p,t} ≥ idle_{p,t} − idle_{p,t−1};
     closed_{p,t} ≥ closed_{p,t−1} (closure is final, so close_{p,t} = closed_{p,t} −
     closed_{p,t−1} ≥ 0 needs no variable). restart, to_idle ∈ [0, 1] are continuous: at the
-    optimum they equal the increase, since they only carry costs. s_{p,−1} is the initial state.
+    optimum they equal the increase, since they only carry costs (where a restart lead makes
+    restart also lower output, Plant-restart-exact pins it). s_{p,−1} is the initial state.
     """
     coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
     m.add_variables(lower=0, upper=1, coords=coords, name="restart")
@@ -157,7 +165,10 @@ def define_plant_min_idle(m: linopy.Model, data: ModelData) -> None:
         return
     parts = _window(labels(m["to_idle"]), data.min_idle, data, 1.0)
     parts += [(labels(m["idle"]), -1.0), (labels(m["closed"]), -1.0)]
-    m.add_constraints(_rows(m, data, parts) <= 0, name="Plant-min-idle")
+    rows = np.broadcast_to((data.min_idle > 1)[:, None], (data.n_plants, data.n_periods))
+    m.add_constraints(
+        _rows(m, data, parts) <= 0, name="Plant-min-idle", mask=_cell_array(rows.ravel())
+    )
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,10 @@ def define_plant_restart_lead(m: linopy.Model, data: ModelData) -> Producing:
 
     Σ_{k < L_p} restart_{p,t−k} ≤ run_{p,t};  producing_{p,t} = run_{p,t} − Σ_{k < L_p}
     restart_{p,t−k} (= run_{p,t} when L_p = 0).
+
+    Plant-restart-exact: restart_{p,t} + run_{p,t−1} ≤ 1 where L_p > 0. With the row above
+    (k = 0) it makes restart exactly the increase of run: a restart lowers producing, so a free
+    restart would otherwise let a plant run without output (and escape its minimum output).
     """
     run = labels(m["running"])
     restart = labels(m["restart"])
@@ -191,20 +206,34 @@ def define_plant_restart_lead(m: linopy.Model, data: ModelData) -> Producing:
         term_coeffs[:, :, 1 + k] = np.where(term_labels[:, :, 1 + k] >= 0, -1.0, 0.0)
     if width:
         parts = [*_window(restart, data.restart_lead, data, 1.0), (run, -1.0)]
-        m.add_constraints(_rows(m, data, parts) <= 0, name="Plant-restart-lead")
+        leads = np.broadcast_to((data.restart_lead > 0)[:, None], run.shape).ravel()
+        m.add_constraints(
+            _rows(m, data, parts) <= 0, name="Plant-restart-lead", mask=_cell_array(leads)
+        )
+        every = np.ones(run.shape, dtype=bool)
+        lhs = _rows(m, data, [(restart, 1.0), (_lagged(run, 1, every), 1.0)])
+        leads = np.broadcast_to((data.restart_lead > 0)[:, None], run.shape).ravel()
+        m.add_constraints(
+            lhs <= 1 - _cell_array(_initial(data, "running")),
+            name="Plant-restart-exact",
+            mask=_cell_array(leads),
+        )
     return Producing(term_labels, term_coeffs)
 
 
 def define_plant_counts(m: linopy.Model, data: ModelData) -> None:
-    """Plant-count: at most k plants idle (closed) in any period.
+    """Plant-count: at most k plants idle in any period, at most k plants closed by the plan.
 
-    Σ_p idle_{p,t} ≤ k_idle;  Σ_p closed_{p,t} ≤ k_closed.
+    Σ_p idle_{p,t} ≤ k_idle;  Σ_p closed_{p,t} ≤ k_closed + |{p : s⁰_p = closed}| (plants
+    closed before the plan do not count against the limit).
     """
     if data.options.max_idle is not None:
         m.add_constraints(m["idle"].sum("plant") <= data.options.max_idle, name="Plant-count-idle")
     if data.options.max_closed is not None:
+        already = int((data.initial_state == STATE_CODE["closed"]).sum())
         m.add_constraints(
-            m["closed"].sum("plant") <= data.options.max_closed, name="Plant-count-closed"
+            m["closed"].sum("plant") <= data.options.max_closed + already,
+            name="Plant-count-closed",
         )
 
 
@@ -408,12 +437,16 @@ def define_objective(m: linopy.Model, data: ModelData) -> str:
     """
     every = np.ones((data.n_plants, data.n_periods), dtype=bool)
     closed = labels(m["closed"])
+    # closed_{p,−1} = s⁰: a plant closed at the start has closed_{p,0} = 1 and pays nothing at
+    # t = 0 (C·1 − C·s⁰ = 0), so its t = 0 term is dropped (linopy objectives hold no constant)
+    close_now = data.cost_to_close.copy()
+    close_now[data.initial_state == STATE_CODE["closed"], 0] = 0.0
     grids = [
         (labels(m["running"]), data.fixed_running),
         (labels(m["idle"]), data.fixed_idle),
         (labels(m["restart"]), data.cost_to_restart),
         (labels(m["to_idle"]), data.cost_to_idle),
-        (closed, data.cost_to_close),
+        (closed, close_now),
         (_lagged(closed, 1, every), -data.cost_to_close),
     ]
     lbl = [g.ravel() for g, _ in grids]
@@ -437,11 +470,7 @@ def define_objective(m: linopy.Model, data: ModelData) -> str:
     total = pack(
         m, "objective", 1, np.zeros(int(keep.sum()), dtype=np.int64), label[keep], coeff[keep]
     ).sum()
-    # closing at t = 0 from an initially closed plant costs nothing: the constant term
-    constant = float(
-        (data.cost_to_close[:, 0] * (data.initial_state == STATE_CODE["closed"])).sum()
-    )
-    m.add_objective(total - constant, sense="min")
+    m.add_objective(total, sense="min")
     return "max" if margin else "min"
 
 

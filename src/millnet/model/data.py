@@ -190,7 +190,9 @@ def _plant_fx(
     grid = plants.select(pl.col("id").alias("plant_id"), "currency").join(
         pl.DataFrame({"period_id": planned}), how="cross"
     )
-    rated = grid.join(fx, on=["period_id", "currency"], how="left", validate="m:1")
+    rated = grid.join(
+        fx, on=["period_id", "currency"], how="left", validate="m:1", maintain_order="left"
+    )
     missing = rated.filter(pl.col("rate").is_null())
     if missing.height:
         r = missing.row(0, named=True)
@@ -203,7 +205,9 @@ def _plant_fx(
 
 def _demand(case: Case, period_index: pl.DataFrame, plan: list[str]) -> pl.DataFrame:
     demand = case["demand"].with_columns(case.row_numbers("demand").alias("row"))
-    demand = demand.join(period_index, on="period_id", how="inner", validate="m:1")
+    demand = demand.join(
+        period_index, on="period_id", how="inner", validate="m:1", maintain_order="left"
+    )
     return demand.with_row_index("demand").with_columns(pl.col("demand").cast(pl.Int64))
 
 
@@ -330,7 +334,10 @@ def _lanes(
             separator=" / ",
         ).alias("key"),
     )
-    groups = groups.join(keys, on="qualification", how="left", validate="m:1")
+    # row g of the groups is group g (the builders index by position)
+    groups = groups.join(
+        keys, on="qualification", how="left", validate="m:1", maintain_order="left"
+    )
     lanes = lanes.join(
         groups.select("qualification", "plant", "group"),
         on=["qualification", "plant"],

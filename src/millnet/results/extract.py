@@ -116,9 +116,11 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
     )
 
     period_names = dict(enumerate(data.periods))
+    loads = data.loads.join(
+        lanes.select("lane", "period"), on="lane", how="left", maintain_order="left"
+    )
     used = (
-        data.loads.join(lanes.select("lane", "period"), on="lane", how="left")
-        .with_columns(pl.Series("flow", flow[data.loads["lane"].to_numpy()]))
+        loads.with_columns(pl.Series("flow", flow[loads["lane"].to_numpy()]))
         .with_columns((pl.col("flow") * pl.col("coef")).alias("used"))
         .group_by("pr", "period")
         .agg(pl.col("used").sum())
