@@ -265,13 +265,24 @@ def _flatten(
     return np.repeat(row, width), term_labels.ravel(), term_coeffs.ravel()
 
 
+#: Up to this many lanes, ``linking="auto"`` adds the strong Lane-link rows.
+STRONG_LINKING_MAX_LANES = 20_000
+
+
+def strong_linking(data: ModelData) -> bool:
+    mode = data.options.linking
+    return mode == "strong" or (mode == "auto" and data.lanes.height <= STRONG_LINKING_MAX_LANES)
+
+
 def define_lane_link(m: linopy.Model, data: ModelData, producing: Producing) -> None:
     """Lane-link: a lane carries flow only from a producing plant (the strong linking rows).
 
-    x_l ≤ q_{d(l)} · producing_{p(l), t(l)}.
+    x_l ≤ q_{d(l)} · producing_{p(l), t(l)}. Implied by Resource-capacity for integer plant
+    states, they tighten the LP relaxation; option ``linking`` leaves them out (weak) on large
+    cases, where their LP costs more time than their bound saves.
     """
     n = data.lanes.height
-    if n == 0:
+    if n == 0 or not strong_linking(data):
         return
     quantity = data.demand["quantity"].to_numpy()[data.lanes["demand"].to_numpy()]
     p_labels, p_coeffs = producing.at(

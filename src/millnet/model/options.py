@@ -40,6 +40,11 @@ class ModelOptions(BaseModel):
     shipment_size: float = Field(
         40000.0, gt=0, description="Mass per shipment, to spread fixed_per_shipment per unit."
     )
+    linking: Literal["auto", "strong", "weak"] = Field(
+        "auto",
+        description="strong: a Lane-link row per lane (tight LP bound, large LP); weak: "
+        "capacity rows only; auto: strong up to 20,000 lanes.",
+    )
     force_states: tuple[tuple[str, str, str], ...] = Field(
         (), description="(plant, period, state) triples fixed before solving."
     )
