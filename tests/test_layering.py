@@ -15,6 +15,7 @@ ALLOWED = {
     "case": {"schema"},
     "validate": {"schema", "case", "wire"},
     "generate": {"schema", "case", "wire"},
+    "importers": {"schema", "case"},
     "model": {"schema", "case", "validate", "wire"},
     "solve": {"model"},
     "results": {"model", "solve"},

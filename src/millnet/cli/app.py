@@ -33,6 +33,7 @@ app = typer.Typer(
 def _register() -> None:
     # Commands live in their own modules; importing them here keeps `app` the single registry.
     from millnet.cli import case_cmds  # noqa: F401
+    from millnet.cli.import_cmd import import_app
     from millnet.cli.solve_cmd import solve
     from millnet.cli.wire_cmd import wire
 
@@ -40,6 +41,8 @@ def _register() -> None:
     for name, function in (("wire", wire), ("solve", solve)):
         if name not in registered:
             app.command(name)(function)
+    if "import" not in {g.name for g in app.registered_groups}:
+        app.add_typer(import_app, name="import")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
