@@ -5,6 +5,7 @@ Each phase is timed; a plan's results carry the case fingerprint and every optio
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +69,10 @@ def solve_case(
     reference_objective = None
     if reference and outcome.status.has_plan:
         k = time.perf_counter()
-        reference_objective, moves = _reference(data, solve_options, tables["flows"])
-        tables["moves"] = moves
+        reference_objective = _reference(data, solve_options)
+        before = initial_sourcing(case, data, solve_options)
+        tables["initial_sourcing"] = before
+        tables["moves"] = customer_moves(before, tables["flows"])
         clock.timings["kpi_s"] = time.perf_counter() - k
     return Results(
         case_name=case.name,
@@ -109,31 +112,64 @@ def all_running_states(data: ModelData) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _reference(
-    data: ModelData, solve_options: SolveOptions, flows: pl.DataFrame
-) -> tuple[float | None, pl.DataFrame]:
+def _reference(data: ModelData, solve_options: SolveOptions) -> float | None:
+    """Objective of the plan where every plant that can run keeps running."""
     options = data.options.model_copy(update={"force_states": all_running_states(data)})
-    reference_data = ModelData(**{**data.__dict__, "options": options})
-    built = build(reference_data)
+    outcome = run(build(dataclasses.replace(data, options=options)), solve_options)
+    return outcome.objective if outcome.status.has_plan else None
+
+
+def initial_sourcing(case: Case, data: ModelData, solve_options: SolveOptions) -> pl.DataFrame:
+    """Who served whom before the plan: the history periods solved with every plant in its
+    initial state (with no history, the first planned period with every plant that can run
+    running). Columns as ``flows``."""
+    periods = list(data.history) or [data.periods[0]]
+    sub = case.with_tables(
+        periods=case["periods"].filter(pl.col("id").is_in(periods)),
+        demand=case["demand"].filter(pl.col("period_id").is_in(periods)),
+    )
+    options = data.options.model_copy(update={"plan_from": periods[0], "force_states": ()})
+    sub_data = prepare(sub, options)
+    states = tuple(
+        (plant, period, ("running", "idle", "closed")[int(code)])
+        for plant, code in zip(sub_data.plants, sub_data.initial_state, strict=True)
+        for period in sub_data.periods
+    )
+    sub_data = dataclasses.replace(
+        sub_data, options=options.model_copy(update={"force_states": states})
+    )
+    built = build(sub_data)
     outcome = run(built, solve_options)
     if not outcome.status.has_plan:
-        return None, pl.DataFrame()
-    reference_flows = extract(built, outcome)["flows"]
-    return outcome.objective, customer_moves(reference_flows, flows)
+        return pl.DataFrame(
+            schema={
+                "customer": pl.String,
+                "product": pl.String,
+                "plant": pl.String,
+                "quantity": pl.Float64,
+            }
+        )
+    return extract(built, outcome)["flows"]
 
 
 def customer_moves(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
-    """Demand rows whose main plant (largest share) differs between two plans."""
+    """Demand rows of the plan whose main plant (largest quantity) differs from the main plant
+    that served the same customer and product before (``before``, summed over its periods)."""
 
-    def main(flows: pl.DataFrame) -> pl.DataFrame:
+    def main(flows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         return (
-            flows.sort("quantity", descending=True)
-            .group_by("customer", "product", "period", maintain_order=True)
-            .agg(pl.col("plant").first(), pl.col("quantity").sum())
+            flows.group_by([*keys, "plant"])
+            .agg(pl.col("quantity").sum())
+            .sort("quantity", "plant", descending=[True, False])
+            .group_by(keys, maintain_order=True)
+            .agg(pl.col("plant").first(), pl.col("quantity").first())
         )
 
-    joined = main(before).join(
-        main(after), on=["customer", "product", "period"], how="inner", suffix="_plan"
+    joined = main(before, ["customer", "product"]).join(
+        main(after, ["customer", "product", "period"]),
+        on=["customer", "product"],
+        how="inner",
+        suffix="_plan",
     )
     return (
         joined.filter(pl.col("plant") != pl.col("plant_plan"))

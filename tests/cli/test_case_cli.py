@@ -177,12 +177,21 @@ def test_template_needs_an_xlsx_name(capsys, tmp_path):
     assert "ending in .xlsx" in err
 
 
-def test_demo_prints_the_example_summary(capsys):
-    code, out, _ = run(capsys, "demo")
+def test_demo_tells_the_decision_and_writes_results(capsys, tmp_path):
+    out = tmp_path / "demo"
+    code, stdout, _ = run(capsys, "demo", "--case", str(example_path("mini")), "--out", str(out))
     assert code == 0
-    assert "Plants by country and role" in out
-    assert "Demand by segment and period (lb)" in out
-    assert "mini: valid" in out
+    assert "Plants by country and role" in stdout
+    assert "The decision" in stdout
+    assert "Idle camden-ny and mons-be in 2009Q1" in stdout
+    assert (out / "plant_states.parquet").exists()
+    assert json.loads((out / "results.json").read_text())["status"] == "optimal"
+
+
+def test_demo_without_the_reference_case_is_one_clear_error(capsys, tmp_path):
+    code, _, err = run(capsys, "demo", "--case", str(tmp_path / "nowhere"))
+    assert code == 1
+    assert "run the demo from the repository root" in err
 
 
 @pytest.mark.parametrize("command", ["validate", "summary", "convert", "template", "demo"])

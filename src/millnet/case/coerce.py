@@ -100,6 +100,11 @@ def _hint(raw: object) -> str:
         return ""
     if _NOT_FINITE.match(raw):
         return "; it is not a finite number"
+    if _DECIMAL_COMMA.match(raw) and _THOUSANDS.match(raw):
+        return (
+            "; decimal commas and thousands separators are not accepted: write 1.5, not 1,5, "
+            "and 1500, not 1,500"
+        )
     if _DECIMAL_COMMA.match(raw):
         return "; decimal commas are not accepted: write 1.5, not 1,5"
     if _THOUSANDS.match(raw):
@@ -145,26 +150,54 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pl.DataFrame, list[Issue]
         out[column.name] = typed.alias(column.name)
     for name, series in raw.columns.items():
         if not table.has_column(name):
-            out[name] = _as_text(series).alias(name)
+            text = _as_text(series)
+            if text is None:
+                issues.append(
+                    Issue(
+                        severity="error",
+                        table=table.name,
+                        row=1,
+                        column=name,
+                        message=f"extra column '{name}' holds {series.dtype} values, not plain "
+                        "text or numbers; it was not read",
+                        file=raw.file,
+                        rule="type",
+                    )
+                )
+                continue
+            out[name] = text
     return pl.DataFrame(out, height=height), issues
 
 
-def _as_text(series: pl.Series) -> pl.Series:
+def _as_text(series: pl.Series) -> pl.Series | None:
+    """An extra column as text; ``None`` when its cells are not plain values (lists, structs)."""
+    text = _cast_text(series)
+    if text is None:
+        return None
+    return _blank_to_null(text.str.strip_chars()).alias(series.name)
+
+
+def _cast_text(series: pl.Series) -> pl.Series | None:
+    """Cells as text; ``None`` when they are not plain values (lists, structs, bytes)."""
     if series.dtype == pl.String:
-        stripped = series.str.strip_chars()
-        return pl.when(stripped == "").then(None).otherwise(stripped).alias(series.name)  # type: ignore[return-value]
-    return series.cast(pl.String)
+        return series
+    if series.dtype.is_nested() or series.dtype in (pl.Binary, pl.Object):
+        return None
+    try:
+        return series.cast(pl.String, strict=False)
+    except pl.exceptions.PolarsError:  # e.g. durations have no text form
+        return None
 
 
 def _coerce_column(
     series: pl.Series, column: Column, raw: RawTable
 ) -> tuple[pl.Series, list[Issue]]:
-    text = _blank_to_null(series.str.strip_chars()) if series.dtype == pl.String else None
-    if text is not None:
+    if series.dtype in (pl.String, pl.Categorical, pl.Null) or isinstance(series.dtype, pl.Enum):
+        text = _blank_to_null(series.cast(pl.String).str.strip_chars())
         typed, bad, extra = _parse_text(text, column, raw)
     else:
         typed, bad, extra = _convert_typed(series, column)
-        text = series.cast(pl.String, strict=False)
+        text = _shown(series)
     issues = list(extra)
     if bad is not None:
         issues.extend(
@@ -194,7 +227,9 @@ def _coerce_column(
             )
         )
     elif column.default is not None:
-        typed = typed.fill_null(pl.lit(column.default, dtype=column.polars_dtype))
+        # Blank cells take the default; a bad cell stays blank (it is reported, not guessed).
+        default = pl.lit(column.default, dtype=column.polars_dtype)
+        typed = pl.select(pl.when(blank).then(default).otherwise(typed)).to_series()
     return typed, issues
 
 
@@ -246,7 +281,7 @@ def _parse_text(
         number = source.cast(pl.Float64, strict=False)
         finite = number.is_finite().fill_null(False)
         bad = present & ~finite
-        number = pl.select(pl.when(finite).then(number).otherwise(None)).to_series()
+        number = _where(finite, number)
         if column.dtype == "int":
             whole = (number.round(0) == number).fill_null(True) & (number.abs() < 2**53).fill_null(
                 True
@@ -272,33 +307,59 @@ def _parse_text(
     return value, present & value.is_null(), extra
 
 
+def _shown(series: pl.Series) -> pl.Series:
+    """Typed cells as text for messages (a nested value shows its type)."""
+    text = _cast_text(series)
+    if text is None:
+        return pl.repeat(f"<{series.dtype}>", series.len(), dtype=pl.String, eager=True)
+    return text
+
+
 def _convert_typed(
     series: pl.Series, column: Column
 ) -> tuple[pl.Series, pl.Series | None, list[Issue]]:
-    """Typed (Parquet) cells: cast where the cast cannot change a value, else report."""
+    """Typed (Parquet) cells: cast where the cast cannot change a value, else report.
+
+    The bounds are those of text cells, so that a value means the same in every format: whole
+    numbers below 2**53 in int columns, finite numbers in float columns, 0 and 1 as booleans.
+    """
+    dtype = series.dtype
     target = column.polars_dtype
-    if series.dtype == target:
+    present = series.is_not_null()
+    numeric = dtype.is_numeric()
+    if dtype == target and column.dtype not in ("float", "int"):
         typed = series
-    elif column.dtype == "float" and series.dtype.is_numeric():
-        typed = series.cast(pl.Float64)
-    elif column.dtype == "int" and series.dtype.is_integer():
+    elif column.dtype == "float" and numeric:
+        typed = series.cast(pl.Float64, strict=False)
+    elif column.dtype == "int" and dtype.is_integer():
         typed = series.cast(pl.Int64, strict=False)
-    elif column.dtype == "int" and series.dtype.is_float():
-        whole = (series.round(0) == series).fill_null(True)
-        typed = pl.select(pl.when(whole).then(series).otherwise(None)).to_series().cast(pl.Int64)
-        return typed, series.is_not_null() & ~whole, []
-    elif column.dtype == "date" and series.dtype == pl.Datetime:
-        typed = series.dt.date()
-        midnight = (series.dt.time() == pl.time(0)).fill_null(True)  # type: ignore[attr-defined]
-        return typed, series.is_not_null() & ~midnight, []
-    elif column.dtype == "str":
+        typed = _where(typed.abs() < 2**53, typed)
+    elif column.dtype == "int" and numeric:
+        number = series.cast(pl.Float64, strict=False)
+        whole = (number.round(0) == number) & (number.abs() < 2**53)
+        typed = _where(whole, number).cast(pl.Int64)
+    elif column.dtype == "bool" and dtype.is_integer():
+        typed = pl.select(
+            pl.when(pl.lit(series) == 1).then(True).when(pl.lit(series) == 0).then(False)
+        ).to_series()
+    elif column.dtype == "date" and isinstance(dtype, pl.Datetime):
+        midnight = (
+            (series.dt.hour() == 0)
+            & (series.dt.minute() == 0)
+            & (series.dt.second() == 0)
+            & (series.dt.nanosecond() == 0)
+        )
+        typed = _where(midnight, series.dt.date())
+    elif column.dtype == "str" and (numeric or dtype in (pl.Boolean, pl.Date, pl.Datetime)):
         typed = _blank_to_null(series.cast(pl.String).str.strip_chars())
-        return typed, None, []
     else:
-        typed = series.cast(target, strict=False)
-    bad = series.is_not_null() & typed.is_null()
+        typed = pl.repeat(None, series.len(), dtype=target, eager=True)
     if column.dtype == "float":
-        finite = typed.is_finite().fill_null(True)
-        bad = bad | ~finite
-        typed = pl.select(pl.when(finite).then(typed).otherwise(None)).to_series()
-    return typed, bad, []
+        typed = _where(typed.is_finite(), typed)
+    typed = typed.alias(series.name)
+    return typed, present & typed.is_null(), []
+
+
+def _where(keep: pl.Series, values: pl.Series) -> pl.Series:
+    """``values`` where ``keep`` is true, else blank."""
+    return pl.select(pl.when(keep.fill_null(False)).then(values)).to_series()

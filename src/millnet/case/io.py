@@ -8,7 +8,6 @@ case at all raises :class:`~millnet.errors.CaseError`.
 from __future__ import annotations
 
 import difflib
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,8 @@ from pydantic import ValidationError as PydanticError
 from millnet.case.coerce import RawTable, coerce_table
 from millnet.case.model import Case, CaseFormat, TableSource
 from millnet.case.readers import (
+    max_table_bytes,
+    megabytes,
     read_csv_table,
     read_parquet_table,
     read_toml_settings,
@@ -47,9 +48,7 @@ def detect_format(path: Path) -> CaseFormat:
         names = {p.name for p in path.iterdir()}
     except OSError as exc:
         raise CaseError(f"{path}: cannot list the folder ({exc.strerror})") from exc
-    has = {
-        fmt: any(f"{t}{ext}" in names for t in TABLES) for fmt, ext in EXTENSIONS.items()
-    }
+    has = {fmt: any(f"{t}{ext}" in names for t in TABLES) for fmt, ext in EXTENSIONS.items()}
     if has["csv"] and has["parquet"]:
         raise CaseError(
             f"{path}: holds both CSV and Parquet tables; keep one format per case folder"
@@ -69,16 +68,28 @@ def read_case(path: str | Path) -> Case:
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "xlsx":
+        _check_workbook_size(path)
         try:
             raws, settings, lines, issues = read_workbook(path)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise CaseError(f"{path}: cannot open the workbook ({exc})") from exc
+        except Exception as exc:  # a damaged workbook raises many kinds from inside openpyxl
+            reason = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CaseError(
+                f"{path}: cannot open the workbook; is it damaged, or not an Excel workbook? "
+                f"({reason})"
+            ) from exc
         settings_file = f"{path.name}[case]"
         if settings is None:
             issues.append(
-                Issue("error", "case", None, None, "the workbook has no 'case' sheet (key and "
-                      "value rows: name, currency, mass_unit, distance_unit, …)",
-                      settings_file, "missing-file")
+                Issue(
+                    "error",
+                    "case",
+                    None,
+                    None,
+                    "the workbook has no 'case' sheet (key and "
+                    "value rows: name, currency, mass_unit, distance_unit, …)",
+                    settings_file,
+                    "missing-file",
+                )
             )
     else:
         raws, issues = _read_folder(path, fmt)
@@ -87,6 +98,19 @@ def read_case(path: str | Path) -> Case:
         settings_file = "case.toml"
     meta, meta_issues = parse_meta(settings, lines, settings_file)
     return assemble(meta, raws, [*issues, *meta_issues], path, fmt)
+
+
+def _check_workbook_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot open the workbook ({exc.strerror or exc})") from exc
+    limit = max_table_bytes()
+    if size > limit:
+        raise CaseError(
+            f"{path}: the workbook is {megabytes(size)}; millnet reads files up to "
+            f"{megabytes(limit)} (set MILLNET_MAX_TABLE_MB to change it, or use Parquet)"
+        )
 
 
 def _read_folder(path: Path, fmt: CaseFormat) -> tuple[dict[str, Any], list[Issue]]:
@@ -105,9 +129,16 @@ def _read_folder(path: Path, fmt: CaseFormat) -> tuple[dict[str, Any], list[Issu
             close = difflib.get_close_matches(stem, list(TABLES), n=1, cutoff=0.75)
             if close:
                 issues.append(
-                    Issue("warning", None, None, None, f"'{file_name}' is not a case table and "
-                          f"was ignored; did you mean '{close[0]}{ext}'?", file_name,
-                          "unknown-table")
+                    Issue(
+                        "warning",
+                        None,
+                        None,
+                        None,
+                        f"'{file_name}' is not a case table and "
+                        f"was ignored; did you mean '{close[0]}{ext}'?",
+                        file_name,
+                        "unknown-table",
+                    )
                 )
     return raws, issues
 
@@ -163,8 +194,15 @@ def assemble(
                 all_issues.extend(raw)
             elif table.required:
                 all_issues.append(
-                    Issue("error", name, None, None, f"table '{name}' is missing: {table.description}",
-                          expected_file, "missing-table")
+                    Issue(
+                        "error",
+                        name,
+                        None,
+                        None,
+                        f"table '{name}' is missing: {table.description}",
+                        expected_file,
+                        "missing-table",
+                    )
                 )
             tables[name] = table.empty_frame()
             sources[name] = TableSource(file=expected_file)

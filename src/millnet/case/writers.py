@@ -5,10 +5,15 @@ Reading back what was written gives a case with the same fingerprint.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from millnet.case.model import Case, CaseFormat, canonical_frame
 from millnet.errors import MillnetError
@@ -38,6 +43,11 @@ def write_case(case: Case, out: str | Path, fmt: str | None = None) -> Path:
     fmt = format_for(out, fmt)
     if case.meta is None:
         raise MillnetError("the case has no valid settings (case.toml); fix them before writing")
+    if fmt == "xlsx" and out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise MillnetError(
+            f"{out}: a workbook is read back only from a name ending in .xlsx; "
+            f"give one, e.g. {out.name}.xlsx"
+        )
     _check_replaceable(out, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".millnet-") as tmp:
@@ -84,6 +94,24 @@ def write_workbook(case: Case, path: Path, *, template: bool = False) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
+    # Check everything before the first sheet is made: a write-only workbook left unsaved
+    # cannot be closed cleanly.
+    meta = case.meta.model_dump() if case.meta is not None else dict.fromkeys(CaseMeta.model_fields)
+    for key, value in meta.items():
+        if isinstance(value, str) and _NOT_IN_CELLS.search(value):
+            raise MillnetError(
+                f"setting '{key}' holds {_describe(value)}, which a workbook cell cannot keep; "
+                "remove it, or write CSV or Parquet instead"
+            )
+    frames = {name: canonical_frame(name, case.tables[name]) for name in TABLES}
+    for name, frame in frames.items():
+        if frame.height > XLSX_MAX_ROWS:
+            raise MillnetError(
+                f"table '{name}' has {frame.height:,} rows, more than a workbook sheet holds "
+                f"({XLSX_MAX_ROWS:,}); write CSV or Parquet instead"
+            )
+        _check_cells(name, frame)
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F0")
@@ -104,19 +132,13 @@ def write_workbook(case: Case, path: Path, *, template: bool = False) -> None:
 
     settings = workbook.create_sheet("case")
     settings.append([header_cell(settings, "key"), header_cell(settings, "value")])
-    meta = case.meta.model_dump() if case.meta is not None else dict.fromkeys(CaseMeta.model_fields)
     for key, value in meta.items():
         if value is None and not template:
             continue
         settings.append([text_cell(settings, key), text_cell(settings, value)])
 
     for name, table in TABLES.items():
-        frame = canonical_frame(name, case.tables[name])
-        if frame.height > XLSX_MAX_ROWS:
-            raise MillnetError(
-                f"table '{name}' has {frame.height:,} rows, more than a workbook sheet holds "
-                f"({XLSX_MAX_ROWS:,}); write CSV or Parquet instead"
-            )
+        frame = frames[name]
         sheet = workbook.create_sheet(name)
         headers = []
         for column_name in frame.columns:
@@ -128,21 +150,72 @@ def write_workbook(case: Case, path: Path, *, template: bool = False) -> None:
             sheet.append([_cell(sheet, v, text_cell) for v in record])
 
     guide = workbook.create_sheet("_columns")
-    guide.append([header_cell(guide, h) for h in
-                  ("table", "column", "type", "unit", "required", "default", "allowed",
-                   "description")])
+    guide.append(
+        [
+            header_cell(guide, h)
+            for h in (
+                "table",
+                "column",
+                "type",
+                "unit",
+                "required",
+                "default",
+                "allowed",
+                "description",
+            )
+        ]
+    )
     for name, table in TABLES.items():
         for column in table.columns:
-            guide.append([
-                name, column.name, column.dtype, column.unit,
-                "yes" if column.required and not column.nullable else "no",
-                "" if column.default is None else str(column.default),
-                column.expectation(), column.description,
-            ])
+            guide.append(
+                [
+                    name,
+                    column.name,
+                    column.dtype,
+                    column.unit,
+                    "yes" if column.required and not column.nullable else "no",
+                    "" if column.default is None else str(column.default),
+                    column.expectation(),
+                    column.description,
+                ]
+            )
     try:
         workbook.save(path)
     except Exception as exc:  # openpyxl refuses some characters (control codes) in cells
         raise MillnetError(f"cannot write the workbook {path.name}: {exc}") from exc
+
+
+#: Characters a workbook cell cannot keep: XML forbids most control characters, and XML
+#: parsers turn a carriage return into a line feed.
+_NOT_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+#: Excel's calendar starts on 1900-01-01; earlier dates are written as ISO text.
+_FIRST_EXCEL_DATE = dt.date(1900, 1, 1)
+
+
+def _describe(text: str) -> str:
+    match = _NOT_IN_CELLS.search(text)
+    char = match.group(0) if match else ""
+    return "a carriage return (\\r)" if char == "\r" else f"the control character {char!r}"
+
+
+def _check_cells(name: str, frame: pl.DataFrame) -> None:
+    """Refuse text a workbook cell would not keep as it is, naming the first such cell."""
+    for column in frame.columns:
+        if _NOT_IN_CELLS.search(column):
+            raise MillnetError(
+                f"{name}: the column name {column!r} holds {_describe(column)}, which a "
+                "workbook cell cannot keep; rename the column, or write CSV or Parquet instead"
+            )
+        if frame[column].dtype != pl.String:
+            continue
+        bad = frame[column].str.contains(_NOT_IN_CELLS.pattern).fill_null(False)
+        if bad.any():
+            index = int(bad.arg_true()[0])
+            value = frame[column][index]
+            raise MillnetError(
+                f"{name}, row {index + 2}, column {column}: the text holds {_describe(value)}, "
+                "which a workbook cell cannot keep; remove it, or write CSV or Parquet instead"
+            )
 
 
 def _cell(sheet: Any, value: Any, text_cell: Any) -> Any:
@@ -152,9 +225,17 @@ def _cell(sheet: Any, value: Any, text_cell: Any) -> Any:
         return text_cell(sheet, value)
     if value is None:
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return text_cell(sheet, repr(value))  # read back as the bad cell it is, as from CSV
+    if isinstance(value, dt.date) and value < _FIRST_EXCEL_DATE:
+        return text_cell(sheet, value.isoformat())
     cell = WriteOnlyCell(sheet, value=value)
-    if hasattr(value, "isoformat") and not isinstance(value, float):
+    if isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        # openpyxl writes numbers with 16 significant digits, which changes some doubles
+        # (0.30000000000000004 becomes 0.3); the shortest exact form is written instead.
+        cell._value = repr(value)
     return cell
 
 
@@ -163,8 +244,9 @@ def _column_note(column: Column) -> str:
     if column.unit:
         parts.append(f"Unit: {column.unit}.")
     if not column.required:
-        parts.append("Optional" + (f" (default {column.default})." if column.default is not None
-                                   else "."))
+        parts.append(
+            "Optional" + (f" (default {column.default})." if column.default is not None else ".")
+        )
     elif column.nullable:
         parts.append("May be blank.")
     return " ".join(parts)
@@ -181,5 +263,3 @@ def write_template(path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(empty, path, template=True)
     return path
-
-

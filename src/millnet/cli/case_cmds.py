@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from millnet.case import Case, example_path, read_case, write_case, write_template
+from millnet.case import Case, read_case, write_case, write_template
 from millnet.case.summary import CaseSummary, summarize
 from millnet.cli._common import console, err_console, print_json
 from millnet.cli.app import app
@@ -166,18 +166,3 @@ def template_cmd(
     """
     write_template(out)
     err_console.print(f"wrote {escape(str(out))}")
-
-
-@app.command("demo")
-def demo_cmd() -> None:
-    """Validate the shipped example case and show its summary.
-
-    Example: [bold]millnet demo[/]
-    """
-    path = example_path("mini")
-    case = read_case(path)
-    report = validate(case)
-    render_summary(summarize(case))
-    render_report(report, path)
-    if not report.ok:
-        raise typer.Exit(1)

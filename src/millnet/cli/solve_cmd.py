@@ -84,7 +84,7 @@ def solve(
     document = results_json(results)
     if out is not None:
         results.write(out)
-        (out / "results.json").write_text(_dumps(document), encoding="utf-8")
+        write_json(out / "results.json", document)
     if json:
         print_json(document)
     else:
@@ -94,10 +94,11 @@ def solve(
         raise typer.Exit(1)
 
 
-def _dumps(document: object) -> str:
+def write_json(path: Path, document: object) -> None:
     import json as json_module
 
-    return json_module.dumps(document, indent=2, default=str, allow_nan=False) + "\n"
+    text = json_module.dumps(document, indent=2, default=str, allow_nan=False) + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def _number(value: float | None) -> float | None:

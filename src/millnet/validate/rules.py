@@ -96,7 +96,7 @@ def plan_from(case: Case) -> Iterator[Issue]:
     """``plan_from`` in case.toml names a period."""
     if case.meta is None or case.meta.plan_from is None:
         return
-    ids = case["periods"]["id"].to_list()
+    ids = case["periods"]["id"].drop_nulls().to_list()
     if ids and case.meta.plan_from not in ids:
         file = (
             "case.toml"
