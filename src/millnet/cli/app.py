@@ -34,12 +34,14 @@ def _register() -> None:
     # Commands live in their own modules; importing them here keeps `app` the single registry.
     from millnet.cli import case_cmds  # noqa: F401
     from millnet.cli.demo_cmd import demo
+    from millnet.cli.generate_cmd import generate
     from millnet.cli.import_cmd import import_app
     from millnet.cli.solve_cmd import solve
     from millnet.cli.wire_cmd import wire
 
     registered = {c.name for c in app.registered_commands}
-    for name, function in (("wire", wire), ("solve", solve), ("demo", demo)):
+    commands = (("wire", wire), ("solve", solve), ("demo", demo), ("generate", generate))
+    for name, function in commands:
         if name not in registered:
             app.command(name)(function)
     if "import" not in {g.name for g in app.registered_groups}:
