@@ -4,6 +4,10 @@ Each ``define_*`` function adds one family under a stable name and states its eq
 docstring. Symbols used throughout: plants p, planned periods t = 0 … T−1, lanes l (a demand row
 d(l) served from plant p(l) in period t(l)), demand rows d with quantity q_d, capacity rows
 (plant-resource pairs) r. The state before t = 0 is the plant's initial state (s⁰).
+
+Flows are shares: x_l ∈ [0, 1] is the share of q_{d(l)} that lane l serves, so the mass shipped
+on the lane is q_{d(l)} x_l (results report masses). Shares keep every demand row and linking
+row on the scale of 1 whatever the order sizes, as a textbook facility-location model does.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from dataclasses import dataclass
 
 import linopy
 import numpy as np
+import pandas as pd
 import polars as pl
-import xarray as xr
+from linopy.csr import CSRLinearExpression
 
 from millnet.errors import MillnetError
 from millnet.model.data import STATE_CODE, STATES, ModelData
-from millnet.model.terms import labels, pack
+from millnet.model.terms import constrain, labels, linear_sum, pack, variables
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,17 +33,18 @@ class BuiltModel:
     data: ModelData
     #: The planning objective's sense: ``min`` (cost) or ``max`` (margin).
     sense: str
+    #: Whether any variable is binary or integer (a MIP: the solver reports a bound and gap).
+    has_integers: bool = True
 
     def to_lp(self, path: str) -> None:
         self.model.to_file(path, io_api="lp")
 
 
-def _plant_period(values: np.ndarray, data: ModelData) -> xr.DataArray:
-    return xr.DataArray(
-        values,
-        coords={"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)},
-        dims=("plant", "period"),
-    )
+def _plant_period_coords(data: ModelData) -> list[pd.Index]:
+    return [
+        pd.RangeIndex(data.n_plants, name="plant"),
+        pd.RangeIndex(data.n_periods, name="period"),
+    ]
 
 
 def _lagged(var_labels: np.ndarray, k: int, active: np.ndarray) -> np.ndarray:
@@ -50,7 +56,7 @@ def _lagged(var_labels: np.ndarray, k: int, active: np.ndarray) -> np.ndarray:
 
 def _rows(
     m: linopy.Model, data: ModelData, parts: list[tuple[np.ndarray, float | np.ndarray]]
-) -> linopy.LinearExpression:
+) -> CSRLinearExpression:
     """Σ of plant × period label grids with coefficients, one row per (plant, period) cell."""
     n = data.n_plants * data.n_periods
     cell = np.arange(n)
@@ -70,8 +76,39 @@ def _initial(data: ModelData, state: str) -> np.ndarray:
     return grid.ravel()
 
 
-def _cell_array(values: np.ndarray) -> xr.DataArray:
-    return xr.DataArray(values, dims="cell", coords={"cell": np.arange(values.size)})
+def _cells(data: ModelData, by_plant: np.ndarray) -> np.ndarray:
+    """A per-plant flag on every (plant, period) cell, flat."""
+    return np.repeat(np.asarray(by_plant, dtype=bool), data.n_periods)
+
+
+def _later_or(data: ModelData, at_start: np.ndarray) -> np.ndarray:
+    """Every cell with t > 0, and the t = 0 cells of the plants flagged in ``at_start`` (flat):
+    the rows of a family comparing s_{p,t} with s_{p,t−1} that are not trivial, as at t = 0 the
+    known s⁰ makes a row trivial for some initial states."""
+    grid = np.ones((data.n_plants, data.n_periods), dtype=bool)
+    grid[:, 0] = at_start
+    return grid.ravel()
+
+
+def needs_restart(data: ModelData) -> bool:
+    """Whether the model needs restart variables: a plant pays for restarting, or has a
+    restart lead."""
+    return bool(np.any(data.cost_to_restart != 0) or np.any(data.restart_lead > 0))
+
+
+def needs_to_idle(data: ModelData) -> bool:
+    """Whether the model needs to_idle variables: a plant pays for idling, or has a minimum
+    idle time."""
+    return bool(np.any(data.cost_to_idle != 0) or np.any(data.min_idle > 1))
+
+
+def define_flows(m: linopy.Model, data: ModelData) -> None:
+    """Flow and unmet variables, as shares of the demand row: x_l ≥ 0 on every lane (the share
+    of q_{d(l)} served by lane l), u_d ≥ 0 for every demand row (the share unmet); Demand-balance
+    bounds both by 1.
+    """
+    variables(m, "flow", [pd.RangeIndex(data.lanes.height, name="lane")])
+    variables(m, "unmet", [pd.RangeIndex(data.demand.height, name="demand")])
 
 
 def define_plant_states(m: linopy.Model, data: ModelData) -> None:
@@ -80,7 +117,6 @@ def define_plant_states(m: linopy.Model, data: ModelData) -> None:
     run_{p,t} + idle_{p,t} + closed_{p,t} = 1, all binary; closed_{p,t} = 0 when closures are
     forbidden (but for plants closed at the start); a forced state fixes its variable to 1.
     """
-    coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
     shape = (data.n_plants, data.n_periods)
     lower = {state: np.zeros(shape) for state in STATES}
     for plant, period, state in data.options.force_states:
@@ -98,15 +134,16 @@ def define_plant_states(m: linopy.Model, data: ModelData) -> None:
         upper = np.ones(shape)
         if state == "closed":
             upper = np.broadcast_to(closable[:, None], shape).astype(float)
-        m.add_variables(
-            lower=_plant_period(lower[state], data),
-            upper=_plant_period(np.maximum(upper, lower[state]), data),
-            coords=coords,
-            name=state,
+        variables(
+            m,
+            state,
+            _plant_period_coords(data),
+            lower[state],
+            np.maximum(upper, lower[state]),
             binary=True,
         )
     lhs = _rows(m, data, [(labels(m[state]), 1.0) for state in STATES])
-    m.add_constraints(lhs == 1, name="Plant-state-one")
+    constrain(m, "Plant-state-one", lhs, "=", 1.0)
 
 
 def _locate(data: ModelData, plant: str, period: str) -> tuple[int, int]:
@@ -124,24 +161,34 @@ def define_plant_transitions(m: linopy.Model, data: ModelData) -> None:
     closed_{p,t} ≥ closed_{p,t−1} (closure is final, so close_{p,t} = closed_{p,t} −
     closed_{p,t−1} ≥ 0 needs no variable). restart, to_idle ∈ [0, 1] are continuous: at the
     optimum they equal the increase, since they only carry costs (where a restart lead makes
-    restart also lower output, Plant-restart-exact pins it). s_{p,−1} is the initial state.
+    restart also lower output, Plant-restart-exact pins it). s_{p,−1} is the initial state; rows
+    at t = 0 that the initial state makes trivial (a plant running at the start cannot restart
+    at t = 0, …) are left out. restart (to_idle) and its rows are left out of a model where no
+    plant pays for a restart (idling) nor has a restart lead (minimum idle time): they would
+    carry nothing (results derive transitions from the states).
     """
-    coords = {"plant": np.arange(data.n_plants), "period": np.arange(data.n_periods)}
-    m.add_variables(lower=0, upper=1, coords=coords, name="restart")
-    m.add_variables(lower=0, upper=1, coords=coords, name="to_idle")
     every = np.ones((data.n_plants, data.n_periods), dtype=bool)
-    for name, state, transition in (
-        ("Plant-restart", "running", "restart"),
-        ("Plant-idle", "idle", "to_idle"),
+    for name, state, transition, needed in (
+        ("Plant-restart", "running", "restart", needs_restart(data)),
+        ("Plant-idle", "idle", "to_idle", needs_to_idle(data)),
     ):
+        if not needed:
+            continue
+        variables(m, transition, _plant_period_coords(data), 0.0, 1.0)
         now = labels(m[state])
         lhs = _rows(
             m, data, [(labels(m[transition]), 1.0), (now, -1.0), (_lagged(now, 1, every), 1.0)]
         )
-        m.add_constraints(lhs >= -_cell_array(_initial(data, state)), name=name)
+        rhs = -_initial(data, state)
+        # restart_{p,0} ≥ run_{p,0} − 1 is trivial for a plant running at the start
+        mask = _later_or(data, data.initial_state != STATE_CODE[state])
+        constrain(m, name, lhs, ">=", rhs, mask=mask)
     closed = labels(m["closed"])
     lhs = _rows(m, data, [(closed, 1.0), (_lagged(closed, 1, every), -1.0)])
-    m.add_constraints(lhs >= _cell_array(_initial(data, "closed")), name="Plant-closed-final")
+    rhs = _initial(data, "closed")
+    # at t = 0 only a plant closed at the start has a row (closed_{p,0} ≥ 1)
+    mask = _later_or(data, data.initial_state == STATE_CODE["closed"])
+    constrain(m, "Plant-closed-final", lhs, ">=", rhs, mask=mask)
 
 
 def _window(
@@ -165,9 +212,8 @@ def define_plant_min_idle(m: linopy.Model, data: ModelData) -> None:
         return
     parts = _window(labels(m["to_idle"]), data.min_idle, data, 1.0)
     parts += [(labels(m["idle"]), -1.0), (labels(m["closed"]), -1.0)]
-    rows = np.broadcast_to((data.min_idle > 1)[:, None], (data.n_plants, data.n_periods))
-    m.add_constraints(
-        _rows(m, data, parts) <= 0, name="Plant-min-idle", mask=_cell_array(rows.ravel())
+    constrain(
+        m, "Plant-min-idle", _rows(m, data, parts), "<=", 0.0, mask=_cells(data, data.min_idle > 1)
     )
 
 
@@ -194,30 +240,27 @@ def define_plant_restart_lead(m: linopy.Model, data: ModelData) -> Producing:
     restart would otherwise let a plant run without output (and escape its minimum output).
     """
     run = labels(m["running"])
-    restart = labels(m["restart"])
     width = int(data.restart_lead.max(initial=0))
     term_labels = np.full((data.n_plants, data.n_periods, 1 + width), -1, dtype=np.int64)
     term_coeffs = np.zeros((data.n_plants, data.n_periods, 1 + width))
     term_labels[:, :, 0] = run
     term_coeffs[:, :, 0] = 1.0
+    if not width:
+        return Producing(term_labels, term_coeffs)
+    restart = labels(m["restart"])
     for k in range(width):
         active = np.broadcast_to((data.restart_lead > k)[:, None], run.shape)
         term_labels[:, :, 1 + k] = _lagged(restart, k, active)
         term_coeffs[:, :, 1 + k] = np.where(term_labels[:, :, 1 + k] >= 0, -1.0, 0.0)
-    if width:
-        parts = [*_window(restart, data.restart_lead, data, 1.0), (run, -1.0)]
-        leads = np.broadcast_to((data.restart_lead > 0)[:, None], run.shape).ravel()
-        m.add_constraints(
-            _rows(m, data, parts) <= 0, name="Plant-restart-lead", mask=_cell_array(leads)
-        )
-        every = np.ones(run.shape, dtype=bool)
-        lhs = _rows(m, data, [(restart, 1.0), (_lagged(run, 1, every), 1.0)])
-        leads = np.broadcast_to((data.restart_lead > 0)[:, None], run.shape).ravel()
-        m.add_constraints(
-            lhs <= 1 - _cell_array(_initial(data, "running")),
-            name="Plant-restart-exact",
-            mask=_cell_array(leads),
-        )
+    leads = _cells(data, data.restart_lead > 0)
+    parts = [*_window(restart, data.restart_lead, data, 1.0), (run, -1.0)]
+    constrain(m, "Plant-restart-lead", _rows(m, data, parts), "<=", 0.0, mask=leads)
+    every = np.ones(run.shape, dtype=bool)
+    lhs = _rows(m, data, [(restart, 1.0), (_lagged(run, 1, every), 1.0)])
+    # at t = 0 only a plant running at the start has a row (restart_{p,0} ≤ 0)
+    exact = leads & _later_or(data, data.initial_state == STATE_CODE["running"])
+    rhs = 1 - _initial(data, "running")
+    constrain(m, "Plant-restart-exact", lhs, "<=", rhs, mask=exact)
     return Producing(term_labels, term_coeffs)
 
 
@@ -227,34 +270,31 @@ def define_plant_counts(m: linopy.Model, data: ModelData) -> None:
     Σ_p idle_{p,t} ≤ k_idle;  Σ_p closed_{p,t} ≤ k_closed + |{p : s⁰_p = closed}| (plants
     closed before the plan do not count against the limit).
     """
+    T = data.n_periods
+    period = np.tile(np.arange(T), data.n_plants)
+    limits = []
     if data.options.max_idle is not None:
-        m.add_constraints(m["idle"].sum("plant") <= data.options.max_idle, name="Plant-count-idle")
+        limits.append(("Plant-count-idle", "idle", data.options.max_idle))
     if data.options.max_closed is not None:
         already = int((data.initial_state == STATE_CODE["closed"]).sum())
-        m.add_constraints(
-            m["closed"].sum("plant") <= data.options.max_closed + already,
-            name="Plant-count-closed",
-        )
-
-
-def define_flows(m: linopy.Model, data: ModelData) -> None:
-    """Flow and unmet variables: x_l ≥ 0 on every lane, u_d ≥ 0 for every demand row."""
-    m.add_variables(lower=0, coords={"lane": np.arange(data.lanes.height)}, name="flow")
-    m.add_variables(lower=0, coords={"demand": np.arange(data.demand.height)}, name="unmet")
+        limits.append(("Plant-count-closed", "closed", data.options.max_closed + already))
+    for name, state, limit in limits:
+        state_labels = labels(m[state]).ravel()
+        lhs = pack(m, "period", T, period, state_labels, np.ones(state_labels.size))
+        constrain(m, name, lhs, "<=", float(limit))
 
 
 def define_demand_balance(m: linopy.Model, data: ModelData) -> None:
     """Demand-balance: every demand row is served or reported unmet.
 
-    Σ_{l: d(l) = d} x_l + u_d = q_d.
+    Σ_{l: d(l) = d} x_l + u_d = 1.
     """
     n = data.demand.height
     lane_demand = data.lanes["demand"].to_numpy()
     row = np.concatenate([lane_demand, np.arange(n)])
     label = np.concatenate([labels(m["flow"]), labels(m["unmet"])])
     lhs = pack(m, "demand", n, row, label, np.ones(row.size))
-    quantity = xr.DataArray(data.demand["quantity"].to_numpy(), dims="demand")
-    m.add_constraints(lhs == quantity, name="Demand-balance")
+    constrain(m, "Demand-balance", lhs, "=", 1.0)
 
 
 def _flatten(
@@ -277,18 +317,17 @@ def strong_linking(data: ModelData) -> bool:
 def define_lane_link(m: linopy.Model, data: ModelData, producing: Producing) -> None:
     """Lane-link: a lane carries flow only from a producing plant (the strong linking rows).
 
-    x_l ≤ q_{d(l)} · producing_{p(l), t(l)}. Implied by Resource-capacity for integer plant
-    states, they tighten the LP relaxation; option ``linking`` leaves them out (weak) on large
-    cases, where their LP costs more time than their bound saves.
+    x_l ≤ producing_{p(l), t(l)}. Implied by Resource-capacity for integer plant states, they
+    tighten the LP relaxation; option ``linking`` leaves them out (weak) on large cases, where
+    their LP costs more time than their bound saves.
     """
     n = data.lanes.height
     if n == 0 or not strong_linking(data):
         return
-    quantity = data.demand["quantity"].to_numpy()[data.lanes["demand"].to_numpy()]
     p_labels, p_coeffs = producing.at(
         data.lanes["plant"].to_numpy(), data.lanes["period"].to_numpy()
     )
-    rows, lbl, cf = _flatten(np.arange(n), p_labels, -quantity[:, None] * p_coeffs)
+    rows, lbl, cf = _flatten(np.arange(n), p_labels, -p_coeffs)
     lhs = pack(
         m,
         "lane",
@@ -297,22 +336,23 @@ def define_lane_link(m: linopy.Model, data: ModelData, producing: Producing) -> 
         np.concatenate([labels(m["flow"]), lbl]),
         np.concatenate([np.ones(n), cf]),
     )
-    m.add_constraints(lhs <= 0, name="Lane-link")
+    constrain(m, "Lane-link", lhs, "<=", 0.0)
 
 
 def define_capacity(m: linopy.Model, data: ModelData, producing: Producing) -> None:
     """Resource-capacity: load within capacity, and none unless the plant produces.
 
-    Σ_{l: p(l) = p(r), t(l) = t} a_{l,r} x_l ≤ C_r · producing_{p(r),t}, where a_{l,r} =
-    usage ÷ yield of the product's routing step on resource r.
+    Σ_{l: p(l) = p(r), t(l) = t} a_{l,r} q_{d(l)} x_l ≤ C_r · producing_{p(r),t}, where a_{l,r}
+    = usage ÷ yield of the product's routing step on resource r (per unit shipped).
     """
     n_pr = data.resources.height
     if n_pr == 0:
         return
     T = data.n_periods
-    loads = data.loads.join(data.lanes.select("lane", "period"), on="lane", how="left")
-    flow = labels(m["flow"])
-    load_row = loads["pr"].to_numpy() * T + loads["period"].to_numpy()
+    lane = data.loads["lane"].to_numpy()
+    lane_period = data.lanes["period"].to_numpy()
+    quantity = data.demand["quantity"].to_numpy()[data.lanes["demand"].to_numpy()]
+    load_row = data.loads["pr"].to_numpy() * T + lane_period[lane]
     cells = np.arange(n_pr * T)
     pr_plant = np.repeat(data.resources["plant"].to_numpy(), T)
     cell_period = np.tile(np.arange(T), n_pr)
@@ -324,22 +364,23 @@ def define_capacity(m: linopy.Model, data: ModelData, producing: Producing) -> N
         "cell",
         n_pr * T,
         np.concatenate([load_row, rows]),
-        np.concatenate([flow[loads["lane"].to_numpy()], lbl]),
-        np.concatenate([loads["coef"].to_numpy(), cf]),
+        np.concatenate([labels(m["flow"])[lane], lbl]),
+        np.concatenate([data.loads["coef"].to_numpy() * quantity[lane], cf]),
     )
-    m.add_constraints(lhs <= 0, name="Resource-capacity")
+    constrain(m, "Resource-capacity", lhs, "<=", 0.0)
 
 
 def define_min_output(m: linopy.Model, data: ModelData, producing: Producing) -> None:
     """Plant-min-output: a producing plant ships at least its minimum output.
 
-    Σ_{l: p(l) = p, t(l) = t} x_l ≥ O_p · producing_{p,t}.
+    Σ_{l: p(l) = p, t(l) = t} q_{d(l)} x_l ≥ O_p · producing_{p,t}.
     """
     if float(data.min_output.max(initial=0)) <= 0:
         return
     T = data.n_periods
     n = data.n_plants * T
     lane_row = data.lanes["plant"].to_numpy() * T + data.lanes["period"].to_numpy()
+    quantity = data.demand["quantity"].to_numpy()[data.lanes["demand"].to_numpy()]
     plant = np.repeat(np.arange(data.n_plants), T)
     period = np.tile(np.arange(T), data.n_plants)
     minimum = np.repeat(data.min_output, T)
@@ -351,34 +392,33 @@ def define_min_output(m: linopy.Model, data: ModelData, producing: Producing) ->
         n,
         np.concatenate([lane_row, rows]),
         np.concatenate([labels(m["flow"]), lbl]),
-        np.concatenate([np.ones(lane_row.size), cf]),
+        np.concatenate([quantity, cf]),
     )
-    mask = xr.DataArray(minimum > 0, dims="cell", coords={"cell": np.arange(n)})
-    m.add_constraints(lhs >= 0, name="Plant-min-output", mask=mask)
+    constrain(m, "Plant-min-output", lhs, ">=", 0.0, mask=minimum > 0)
 
 
 def define_qualification(m: linopy.Model, data: ModelData) -> None:
     """Qualification: a qualifiable lane carries flow only once its plant is qualified, which is
     bought once and takes effect after its lead time.
 
-    Σ_t buy_{g,t} ≤ 1;  x_l ≤ q_{d(l)} · Σ_{τ ≤ t(l) − λ_g} buy_{g,τ} for lanes l of group g.
+    Σ_t buy_{g,t} ≤ 1;  x_l ≤ Σ_{τ ≤ t(l) − λ_g} buy_{g,τ} for lanes l of group g.
     """
     groups = data.qualifications
     if groups.height == 0:
         return
     T = data.n_periods
-    coords = {"group": np.arange(groups.height), "period": np.arange(T)}
-    buy = m.add_variables(binary=True, coords=coords, name="qualify")
-    m.add_constraints(buy.sum("period") <= 1, name="Qualification-once")
+    coords = [pd.RangeIndex(groups.height, name="group"), pd.RangeIndex(T, name="period")]
+    buy = variables(m, "qualify", coords, 0.0, 1.0, binary=True)
+    once = pack(m, "group", groups.height, np.repeat(np.arange(groups.height), T), buy.ravel(), 1.0)
+    constrain(m, "Qualification-once", once, "<=", 1.0)
     lanes = data.lanes.filter(pl.col("group").is_not_null())
     n = lanes.height
     group = lanes["group"].to_numpy()
     effective = lanes["period"].to_numpy() - groups["lead"].to_numpy()[group]
-    quantity = data.demand["quantity"].to_numpy()[lanes["demand"].to_numpy()]
-    buy_labels = labels(buy)[group]  # qlane × period
+    buy_labels = buy[group]  # qlane × period
     counts = np.arange(T)[None, :] <= effective[:, None]
     buy_labels = np.where(counts, buy_labels, -1)
-    rows, lbl, cf = _flatten(np.arange(n), buy_labels, np.broadcast_to(-quantity[:, None], (n, T)))
+    rows, lbl, cf = _flatten(np.arange(n), buy_labels, np.full((n, T), -1.0))
     lhs = pack(
         m,
         "qlane",
@@ -387,15 +427,16 @@ def define_qualification(m: linopy.Model, data: ModelData) -> None:
         np.concatenate([labels(m["flow"])[lanes["lane"].to_numpy()], lbl]),
         np.concatenate([np.ones(n), cf]),
     )
-    m.add_constraints(lhs <= 0, name="Qualification-lane")
+    constrain(m, "Qualification-lane", lhs, "<=", 0.0)
 
 
 def define_single_source(m: linopy.Model, data: ModelData) -> None:
     """Single-sourcing: each demand row is served whole by one plant, or left unmet.
 
-    x_l = q_{d(l)} · a_{k(l)}, a binary;  Σ_{k ∈ π} a_k ≤ 1. In mode ``period`` a key k is a
-    lane and a group π a demand row; in mode ``horizon`` k is (customer, product, plant) and π
-    (customer, product), so one plant serves the pair in every period.
+    x_l = a_{k(l)}, a binary (a lane serves all of its row or nothing);  Σ_{k ∈ π} a_k ≤ 1. In
+    mode ``period`` a key k is a lane and a group π a demand row; in mode ``horizon`` k is
+    (customer, product, plant) and π (customer, product), so one plant serves the pair in every
+    period.
     """
     mode = data.options.single_source
     lanes = data.lanes
@@ -419,32 +460,29 @@ def define_single_source(m: linopy.Model, data: ModelData) -> None:
         group_of_lane = keys["pair"].rank("dense").to_numpy().astype(np.int64) - 1
         key_group = np.zeros(int(key.max()) + 1, dtype=np.int64)
         key_group[key] = group_of_lane
-    assign = m.add_variables(
-        binary=True, coords={"key": np.arange(int(key.max()) + 1)}, name="assign"
-    )
-    assign_labels = labels(assign)
-    quantity = data.demand["quantity"].to_numpy()[lanes["demand"].to_numpy()]
+    n_keys = int(key.max()) + 1
+    assign = variables(m, "assign", [pd.RangeIndex(n_keys, name="key")], 0.0, 1.0, binary=True)
     lhs = pack(
         m,
         "lane",
         n,
         np.concatenate([np.arange(n), np.arange(n)]),
-        np.concatenate([labels(m["flow"]), assign_labels[key]]),
-        np.concatenate([np.ones(n), -quantity]),
+        np.concatenate([labels(m["flow"]), assign[key]]),
+        np.concatenate([np.ones(n), np.full(n, -1.0)]),
     )
-    m.add_constraints(lhs == 0, name="Single-source-lane")
+    constrain(m, "Single-source-lane", lhs, "=", 0.0)
     n_groups = int(key_group.max()) + 1
-    lhs = pack(m, "group", n_groups, key_group, assign_labels, np.ones(assign_labels.size))
-    m.add_constraints(lhs <= 1, name="Single-source-one")
+    lhs = pack(m, "group", n_groups, key_group, assign, 1.0)
+    constrain(m, "Single-source-one", lhs, "<=", 1.0)
 
 
 def define_objective(m: linopy.Model, data: ModelData) -> str:
     """Objective: total cost, or margin (revenue − cost) to maximise.
 
     cost = Σ_{p,t} (F^run_{p,t} run + F^idle_{p,t} idle + C^restart restart + C^idle to_idle +
-    C^close (closed_{p,t} − closed_{p,t−1})) + Σ_l c_l x_l + Σ_g K_g Σ_t buy_{g,t} + Σ_d π_d u_d,
-    with c_l = variable + freight + duty + metal cost per unit. margin = Σ_l ρ_{d(l)} x_l − cost
-    without the unmet term; it is solved as min −margin.
+    C^close (closed_{p,t} − closed_{p,t−1})) + Σ_l c_l q_{d(l)} x_l + Σ_g K_g Σ_t buy_{g,t} +
+    Σ_d π_d q_d u_d, with c_l = variable + freight + duty + metal cost per unit. margin =
+    Σ_l ρ_{d(l)} q_{d(l)} x_l − cost without the unmet term; it is solved as min −margin.
     """
     every = np.ones((data.n_plants, data.n_periods), dtype=bool)
     closed = labels(m["closed"])
@@ -455,45 +493,49 @@ def define_objective(m: linopy.Model, data: ModelData) -> str:
     grids = [
         (labels(m["running"]), data.fixed_running),
         (labels(m["idle"]), data.fixed_idle),
-        (labels(m["restart"]), data.cost_to_restart),
-        (labels(m["to_idle"]), data.cost_to_idle),
         (closed, close_now),
         (_lagged(closed, 1, every), -data.cost_to_close),
     ]
+    # without restart (to_idle) variables, no plant pays for a restart (idling)
+    if "restart" in m.variables:
+        grids.append((labels(m["restart"]), data.cost_to_restart))
+    if "to_idle" in m.variables:
+        grids.append((labels(m["to_idle"]), data.cost_to_idle))
     lbl = [g.ravel() for g, _ in grids]
     cf = [c.ravel() for _, c in grids]
     lanes = data.lanes
     unit = (lanes["variable"] + lanes["freight"] + lanes["duty"] + lanes["metal"]).to_numpy()
     margin = data.options.objective == "margin"
+    lane_demand = lanes["demand"].to_numpy()
     if margin:
-        unit = unit - data.demand["revenue"].to_numpy()[lanes["demand"].to_numpy()]
+        unit = unit - data.demand["revenue"].to_numpy()[lane_demand]
+    quantity = data.demand["quantity"].to_numpy()
     lbl.append(labels(m["flow"]))
-    cf.append(unit)
+    cf.append(unit * quantity[lane_demand])
     if data.qualifications.height:
         lbl.append(labels(m["qualify"]).ravel())
         cf.append(np.repeat(data.qualifications["cost"].to_numpy(), data.n_periods))
     if not margin:
         lbl.append(labels(m["unmet"]))
-        cf.append(data.demand["penalty"].to_numpy())
-    label = np.concatenate(lbl)
-    coeff = np.concatenate(cf)
-    keep = coeff != 0
-    total = pack(
-        m, "objective", 1, np.zeros(int(keep.sum()), dtype=np.int64), label[keep], coeff[keep]
-    ).sum()
-    m.add_objective(total, sense="min")
+        cf.append(data.demand["penalty"].to_numpy() * quantity)
+    m.add_objective(linear_sum(m, np.concatenate(lbl), np.concatenate(cf)), sense="min")
     return "max" if margin else "min"
 
 
 def build(data: ModelData) -> BuiltModel:
     """The model of ``data``: families in a fixed order, nothing solved."""
     m = linopy.Model(force_dim_names=True)
+    import os  # TEMP-EXPERIMENT
+
+    if not os.environ.get("MN_STATES_FIRST"):
+        define_flows(m, data)
     define_plant_states(m, data)
+    if os.environ.get("MN_STATES_FIRST"):
+        define_flows(m, data)
     define_plant_transitions(m, data)
     define_plant_min_idle(m, data)
     producing = define_plant_restart_lead(m, data)
     define_plant_counts(m, data)
-    define_flows(m, data)
     define_demand_balance(m, data)
     define_lane_link(m, data, producing)
     define_capacity(m, data, producing)
@@ -501,4 +543,7 @@ def build(data: ModelData) -> BuiltModel:
     define_qualification(m, data)
     define_single_source(m, data)
     sense = define_objective(m, data)
-    return BuiltModel(model=m, data=data, sense=sense)
+    has_integers = any(
+        (var.attrs["binary"] or var.attrs["integer"]) and var.size for _, var in m.variables.items()
+    )
+    return BuiltModel(model=m, data=data, sense=sense, has_integers=has_integers)

@@ -77,8 +77,10 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
     )
 
     lanes = data.lanes
-    flow = _value(outcome, labels(m["flow"]))
     demand = data.demand
+    # the model's flows and unmet demand are shares of their demand row; results are masses
+    quantity = demand["quantity"].to_numpy()
+    flow = _value(outcome, labels(m["flow"])) * quantity[lanes["demand"].to_numpy()]
     flows = (
         lanes.with_columns(quantity=pl.Series(flow))
         .filter(pl.col("quantity") > EPS)
@@ -100,7 +102,7 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
             "lane",
         )
     )
-    unmet_values = _value(outcome, labels(m["unmet"]))
+    unmet_values = _value(outcome, labels(m["unmet"])) * quantity
     unmet = (
         demand.with_columns(unmet=pl.Series(unmet_values))
         .filter(pl.col("unmet") > EPS)

@@ -63,11 +63,29 @@ def _finite(value: float) -> float | None:
 
 
 def _values_by_label(m: linopy.Model, columns: np.ndarray) -> np.ndarray:
-    vlabels = np.asarray(m.matrices.vlabels)
+    """Solver columns (in linopy's column order) as values by variable label."""
+    # the label index is cached by linopy and is the column order of its solver matrices;
+    # ``m.matrices`` would rebuild the whole matrix only to read it
+    vlabels = m.variables.label_index.vlabels
     values = np.full(m._xCounter, np.nan)
     if columns.size == vlabels.size:
         values[vlabels] = columns
     return values
+
+
+#: Thread count HiGHS's global scheduler was started with in this process (0: its default).
+_scheduler_threads: list[int] = []
+
+
+def _prepare_scheduler(threads: int | None) -> None:
+    """HiGHS runs one thread pool per process; a solve asking for another thread count ends
+    with status 'Not Set' unless the pool is reset first."""
+    import highspy
+
+    wanted = threads or 0
+    if _scheduler_threads and _scheduler_threads[0] != wanted:
+        highspy.Highs.resetGlobalScheduler(True)
+    _scheduler_threads[:] = [wanted]
 
 
 def _run_highs(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
@@ -79,6 +97,7 @@ def _run_highs(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
         for key, value in settings.items():
             h.setOptionValue(key, value)
         if options.time_limit is None:
+            _prepare_scheduler(options.threads)
             h.run()
             status = h.getModelStatus()
             info = h.getInfo()
@@ -111,9 +130,7 @@ def _outcome(
 ) -> SolveOutcome:
     sign = -1.0 if built.sense == "max" else 1.0
     status = _classify(word, has_solution, _finite(gap))
-    has_integers = bool(built.model.variables.binaries.labels) or bool(
-        built.model.variables.integers.labels
-    )
+    has_integers = built.has_integers
     objective_value = _finite(objective) if has_solution else None
     bound_value = _finite(bound) if has_integers else objective_value
     gap_value = (_finite(gap) if has_integers else 0.0) if has_solution else None
@@ -231,6 +248,6 @@ def _run_linopy(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
         objective,
         objective,
         0.0,
-        values[np.asarray(m.matrices.vlabels)] if has_solution else np.empty(0),
+        values[m.variables.label_index.vlabels] if has_solution else np.empty(0),
         seconds,
     )
