@@ -31,7 +31,7 @@ import polars as pl
 from millnet.case import Case
 from millnet.generate import catalog, demandgen, economics, market
 from millnet.generate.economics import Lifecycle, PlantSpec
-from millnet.generate.places import great_circle_miles
+from millnet.generate.places import REGIONS, great_circle_miles
 from millnet.schema import CaseMeta
 
 SEED = 2009
@@ -534,9 +534,8 @@ def build(knobs: Knobs = KNOBS, on_step: Callable[[str], None] | None = None) ->
     plant_rows = economics.plants_frame(plant_list, capacity, usd_per, fixed_scale=scale)
 
     step("market")
-    regions = sorted(
-        {*plant_rows["region"].to_list(), *customers["region"].to_list()}, key=_region_order
-    )
+    present = {*plant_rows["region"].to_list(), *customers["region"].to_list()}
+    regions = [r for r in REGIONS if r in present]
     countries = sorted({*plant_rows["country"].to_list(), *customers["country"].to_list()})
     meta = CaseMeta(
         name=NAME,
@@ -561,12 +560,6 @@ def build(knobs: Knobs = KNOBS, on_step: Callable[[str], None] | None = None) ->
         "fx": market.fx_frame(PERIODS, "EUR", EUR_USD),
     }
     return Case(meta=meta, tables=tables)
-
-
-def _region_order(region: str) -> tuple[int, str]:
-    from millnet.generate.places import REGIONS
-
-    return (REGIONS.index(region) if region in REGIONS else len(REGIONS), region)
 
 
 def _nominal_shares(

@@ -78,8 +78,8 @@ US_REGION_CYCLE = tuple(US_REGIONS)
 #: Share of the busiest early quarter's load that sized capacities carry [A].
 SIZING_UTILISATION = 0.90
 #: Running fixed cost of all plants per quarter, per lb of first-quarter demand [A]; about the
-#: reference case's ratio (10 M USD for about 48 M lb).
-FIXED_COST_PER_LB = 0.21
+#: reference case's ratio (9.5 M USD for about 47 M lb).
+FIXED_COST_PER_LB = 0.20
 #: First-quarter demand per plant, lb [A]; about the reference case's 2008Q1.
 VOLUME_PER_PLANT = 2.6e6
 #: Capacity of a role's resource that no demand was allocated to, lb per period [A].
@@ -139,23 +139,29 @@ def network_plants(n: int, rng: np.random.Generator) -> list[PlantSpec]:
         r: rng.permutation(np.flatnonzero(US_TOWNS.region == r)).tolist() for r in US_REGIONS
     }
     eu_order = rng.permutation(len(EUROPE_TOWNS)).tolist()
+    names = {
+        "us": (US_TOWNS, US_TOWNS.slugs(), US_TOWNS.labels()),
+        "europe": (EUROPE_TOWNS, EUROPE_TOWNS.slugs(), EUROPE_TOWNS.labels()),
+    }
     used: dict[str, int] = {}
     plants = []
     us_count = 0
     for i, role_name in enumerate(roles):
         role = ROLES[role_name]
         if role.europe:
-            towns, index = EUROPE_TOWNS, eu_order[i % len(eu_order)]
+            towns, slugs, labels = names["europe"]
+            index = eu_order[i % len(eu_order)]
             region = EU_REGION
         else:
             region = US_REGION_CYCLE[us_count % len(US_REGION_CYCLE)]
             pool = us_by_region[region]
-            towns, index = US_TOWNS, pool[(us_count // len(US_REGION_CYCLE)) % len(pool)]
+            towns, slugs, labels = names["us"]
+            index = pool[(us_count // len(US_REGION_CYCLE)) % len(pool)]
             us_count += 1
-        base = towns.slugs()[index]
+        base = slugs[index]
         used[base] = used.get(base, 0) + 1
         pid = base if used[base] == 1 else f"{base}-{used[base]}"
-        label = towns.labels()[index]
+        label = labels[index]
         name = label if used[base] == 1 else f"{label} ({used[base]})"
         plants.append(
             PlantSpec(
