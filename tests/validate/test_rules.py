@@ -434,3 +434,14 @@ def test_wire_gauge_out_of_range(case_dir):
     issue = only_error(case_dir)
     assert (issue.row, issue.column) == (2, "strand_gauge")
     assert "60" in issue.message
+
+
+def test_cases_built_in_python_with_untyped_empty_columns_validate():
+    from millnet.case import load_example
+
+    case = load_example("mini")
+    duties = pl.DataFrame(
+        {"origin_country": [], "destination_country": [], "rate": []}
+    )  # every column of type Null
+    report = validate(case.with_tables(duties=duties))
+    assert report.ok

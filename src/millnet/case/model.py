@@ -51,10 +51,20 @@ class Case:
     read_issues: tuple[Issue, ...] = ()
 
     def __post_init__(self) -> None:
-        missing = [name for name in TABLES if name not in self.tables]
         tables = dict(self.tables)
-        for name in missing:
-            tables[name] = TABLES[name].empty_frame()
+        for name, table in TABLES.items():
+            frame = tables.get(name)
+            if frame is None:
+                tables[name] = table.empty_frame()
+                continue
+            # A column built in Python with no values has no type yet: give it the declared one.
+            untyped = [
+                c for c in frame.columns if table.has_column(c) and frame.schema[c] == pl.Null
+            ]
+            if untyped:
+                tables[name] = frame.with_columns(
+                    pl.col(c).cast(table.column(c).polars_dtype) for c in untyped
+                )
         object.__setattr__(self, "tables", MappingProxyType(tables))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
