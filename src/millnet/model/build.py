@@ -8,6 +8,10 @@ d(l) served from plant p(l) in period t(l)), demand rows d with quantity q_d, ca
 Flows are shares: x_l ∈ [0, 1] is the share of q_{d(l)} that lane l serves, so the mass shipped
 on the lane is q_{d(l)} x_l (results report masses). Shares keep every demand row and linking
 row on the scale of 1 whatever the order sizes, as a textbook facility-location model does.
+Where only capacity rows link flows to plants (weak linking), the solver is given masses
+instead: linopy scales the flow and unmet columns by q and the rows holding one share each
+(Demand-balance, Qualification-lane, Single-source-lane) by q, so HiGHS solves
+Σ_l x'_l + u'_d = q_d with x'_l = q_{d(l)} x_l, while the rows written here stay as stated.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class BuiltModel:
     sense: str
     #: Whether any variable is binary or integer (a MIP: the solver reports a bound and gap).
     has_integers: bool = True
+    #: The solver's column of a variable is its value × this, by variable label (None: 1).
+    solver_scale: np.ndarray | None = None
 
     def to_lp(self, path: str) -> None:
         self.model.to_file(path, io_api="lp")
@@ -102,13 +108,33 @@ def needs_to_idle(data: ModelData) -> bool:
     return bool(np.any(data.cost_to_idle != 0) or np.any(data.min_idle > 1))
 
 
+def solver_masses(data: ModelData) -> bool:
+    """Whether the solver is given masses rather than shares (weak linking: measured faster
+    where capacity rows alone link flows to plants; shares are where Lane-link rows do)."""
+    return not strong_linking(data)
+
+
+def _row_mass(data: ModelData, demand_rows: np.ndarray | None = None) -> np.ndarray | None:
+    """q_d of the given demand rows (all by default) as a solver scale (1 where q_d = 0), or
+    None when the solver is given shares."""
+    if not solver_masses(data):
+        return None
+    quantity = data.demand["quantity"].to_numpy()
+    if demand_rows is not None:
+        quantity = quantity[demand_rows]
+    return np.where(quantity > 0, quantity, 1.0)
+
+
 def define_flows(m: linopy.Model, data: ModelData) -> None:
     """Flow and unmet variables, as shares of the demand row: x_l ≥ 0 on every lane (the share
     of q_{d(l)} served by lane l), u_d ≥ 0 for every demand row (the share unmet); Demand-balance
     bounds both by 1.
     """
-    variables(m, "flow", [pd.RangeIndex(data.lanes.height, name="lane")])
-    variables(m, "unmet", [pd.RangeIndex(data.demand.height, name="demand")])
+    lane_demand = data.lanes["demand"].to_numpy()
+    lanes = [pd.RangeIndex(data.lanes.height, name="lane")]
+    variables(m, "flow", lanes, scaling=_row_mass(data, lane_demand))
+    demand = [pd.RangeIndex(data.demand.height, name="demand")]
+    variables(m, "unmet", demand, scaling=_row_mass(data))
 
 
 def define_plant_states(m: linopy.Model, data: ModelData) -> None:
@@ -294,7 +320,7 @@ def define_demand_balance(m: linopy.Model, data: ModelData) -> None:
     row = np.concatenate([lane_demand, np.arange(n)])
     label = np.concatenate([labels(m["flow"]), labels(m["unmet"])])
     lhs = pack(m, "demand", n, row, label, np.ones(row.size))
-    constrain(m, "Demand-balance", lhs, "=", 1.0)
+    constrain(m, "Demand-balance", lhs, "=", 1.0, scaling=_row_mass(data))
 
 
 def _flatten(
@@ -427,7 +453,8 @@ def define_qualification(m: linopy.Model, data: ModelData) -> None:
         np.concatenate([labels(m["flow"])[lanes["lane"].to_numpy()], lbl]),
         np.concatenate([np.ones(n), cf]),
     )
-    constrain(m, "Qualification-lane", lhs, "<=", 0.0)
+    scaling = _row_mass(data, lanes["demand"].to_numpy())
+    constrain(m, "Qualification-lane", lhs, "<=", 0.0, scaling=scaling)
 
 
 def define_single_source(m: linopy.Model, data: ModelData) -> None:
@@ -470,7 +497,8 @@ def define_single_source(m: linopy.Model, data: ModelData) -> None:
         np.concatenate([labels(m["flow"]), assign[key]]),
         np.concatenate([np.ones(n), np.full(n, -1.0)]),
     )
-    constrain(m, "Single-source-lane", lhs, "=", 0.0)
+    scaling = _row_mass(data, lanes["demand"].to_numpy())
+    constrain(m, "Single-source-lane", lhs, "=", 0.0, scaling=scaling)
     n_groups = int(key_group.max()) + 1
     lhs = pack(m, "group", n_groups, key_group, assign, 1.0)
     constrain(m, "Single-source-one", lhs, "<=", 1.0)
@@ -525,13 +553,8 @@ def define_objective(m: linopy.Model, data: ModelData) -> str:
 def build(data: ModelData) -> BuiltModel:
     """The model of ``data``: families in a fixed order, nothing solved."""
     m = linopy.Model(force_dim_names=True)
-    import os  # TEMP-EXPERIMENT
-
-    if not os.environ.get("MN_STATES_FIRST"):
-        define_flows(m, data)
+    define_flows(m, data)
     define_plant_states(m, data)
-    if os.environ.get("MN_STATES_FIRST"):
-        define_flows(m, data)
     define_plant_transitions(m, data)
     define_plant_min_idle(m, data)
     producing = define_plant_restart_lead(m, data)
@@ -546,4 +569,11 @@ def build(data: ModelData) -> BuiltModel:
     has_integers = any(
         (var.attrs["binary"] or var.attrs["integer"]) and var.size for _, var in m.variables.items()
     )
-    return BuiltModel(model=m, data=data, sense=sense, has_integers=has_integers)
+    solver_scale = None
+    if solver_masses(data):
+        solver_scale = np.ones(m._xCounter)
+        solver_scale[labels(m["flow"])] = _row_mass(data, data.lanes["demand"].to_numpy())
+        solver_scale[labels(m["unmet"])] = _row_mass(data)
+    return BuiltModel(
+        model=m, data=data, sense=sense, has_integers=has_integers, solver_scale=solver_scale
+    )

@@ -63,9 +63,11 @@ def constrain(
     sign: Sign,
     rhs: float | np.ndarray = 0.0,
     mask: np.ndarray | None = None,
+    scaling: np.ndarray | None = None,
 ) -> None:
     """Add the rows ``lhs sign rhs`` under ``name``; ``rhs`` is a number or one value per row,
-    ``mask`` (one bool per row) leaves out the rows where it is False."""
+    ``mask`` (one bool per row) leaves out the rows where it is False, ``scaling`` (one positive
+    number per row) multiplies the rows as the solver sees them."""
     (dim,) = lhs.grid.dims
     index = lhs.grid.indexes[dim]
     if np.ndim(rhs) == 0:
@@ -78,7 +80,10 @@ def constrain(
         if mask is None
         else xr.DataArray(np.asarray(mask, dtype=bool), coords={dim: index}, dims=dim)
     )
-    m.add_constraints(con, name=name, mask=mask_array, freeze=True)
+    scaling_array: float | xr.DataArray = (
+        1.0 if scaling is None else xr.DataArray(scaling, coords={dim: index}, dims=dim)
+    )
+    m.add_constraints(con, name=name, mask=mask_array, freeze=True, scaling=scaling_array)
 
 
 def linear_sum(m: linopy.Model, label: np.ndarray, coeff: np.ndarray) -> linopy.LinearExpression:
@@ -100,10 +105,12 @@ def variables(
     lower: float | np.ndarray = 0.0,
     upper: float | np.ndarray = np.inf,
     binary: bool = False,
+    scaling: np.ndarray | None = None,
 ) -> np.ndarray:
     """Add variables ``name`` over ``coords`` (named indexes) with bounds given as numbers or
     arrays of the coords' shape; return their labels. Bounds go to linopy as arrays on the
-    coords (its quickest path)."""
+    coords (its quickest path). ``scaling`` (positive, the coords' shape) makes the solver's
+    column scaling × variable."""
     shape = tuple(len(index) for index in coords)
     dims = tuple(str(index.name) for index in coords)
 
@@ -111,7 +118,13 @@ def variables(
         values = np.array(np.broadcast_to(np.asarray(value, dtype=float), shape))
         return xr.DataArray(values, coords=coords, dims=dims)
 
-    var = m.add_variables(lower=bound(lower), upper=bound(upper), name=name, binary=binary)
+    var = m.add_variables(
+        lower=bound(lower),
+        upper=bound(upper),
+        name=name,
+        binary=binary,
+        scaling=1 if scaling is None else bound(scaling),
+    )
     return labels(var)
 
 

@@ -141,7 +141,8 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
         )
     )
 
-    costs = _costs(built, outcome, grid, flows, unmet)
+    qualifications = _qualifications(built, outcome)
+    costs = _costs(built, grid, flows, unmet, qualifications)
     return {
         "plant_states": plant_states,
         "transitions": transitions,
@@ -149,7 +150,7 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
         "unmet": unmet,
         "utilisation": utilisation,
         "costs": costs,
-        "qualifications": _qualifications(built, outcome),
+        "qualifications": qualifications,
         "metal": _metal(built, flow),
         "metal_billed": _billed(built, flows),
     }
@@ -162,15 +163,14 @@ def _clean(expr: pl.Expr) -> pl.Expr:
 
 def _costs(
     built: BuiltModel,
-    outcome: SolveOutcome,
     grid: dict[str, np.ndarray],
     flows: pl.DataFrame,
     unmet: pl.DataFrame,
+    qual: pl.DataFrame,
 ) -> pl.DataFrame:
     """Cost by term, plant and period (unmet penalty and qualification have no period split
     by plant where they do not apply: plant is null)."""
     data = built.data
-    m = built.model
     T = data.n_periods
     plants = np.repeat(np.array(data.plants), T)
     periods = np.tile(np.array(data.periods), data.n_plants)
@@ -194,7 +194,6 @@ def _costs(
         0,
         1,
     )
-    del m
     fixed_terms = {
         "fixed_running": data.fixed_running * grid["running"],
         "fixed_idle": data.fixed_idle * grid["idle"],
@@ -202,18 +201,24 @@ def _costs(
         "idle": data.cost_to_idle * to_idle,
         "close": data.cost_to_close * (closed - closed_prev),
     }
+    # one frame for the plant terms, one grouping for the lane terms (few polars calls)
     frames = [
-        pl.DataFrame({"term": term, "plant": plants, "period": periods, "amount": v.ravel()})
-        for term, v in fixed_terms.items()
-    ]
-    for term in ("variable", "freight", "duty", "metal"):
-        frames.append(
-            flows.group_by("plant", "period")
-            .agg((pl.col(term) * pl.col("quantity")).sum().alias("amount"))
-            .with_columns(term=pl.lit(term))
-            .select("term", "plant", "period", "amount")
+        pl.DataFrame(
+            {
+                "term": np.repeat(np.array(list(fixed_terms)), plants.size),
+                "plant": np.tile(plants, len(fixed_terms)),
+                "period": np.tile(periods, len(fixed_terms)),
+                "amount": np.concatenate([v.ravel() for v in fixed_terms.values()]),
+            }
+        ),
+        flows.group_by("plant", "period")
+        .agg(
+            (pl.col(term) * pl.col("quantity")).sum()
+            for term in ("variable", "freight", "duty", "metal")
         )
-    qual = _qualifications(built, outcome)
+        .unpivot(index=["plant", "period"], variable_name="term", value_name="amount")
+        .select("term", "plant", "period", "amount"),
+    ]
     if qual.height:
         frames.append(
             qual.select(

@@ -62,14 +62,18 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) and abs(value) < 1e300 else None
 
 
-def _values_by_label(m: linopy.Model, columns: np.ndarray) -> np.ndarray:
-    """Solver columns (in linopy's column order) as values by variable label."""
+def _values_by_label(built: BuiltModel, columns: np.ndarray) -> np.ndarray:
+    """Solver columns (in linopy's column order) as values by variable label, in the model's
+    units (a column is the value × the build's solver scale)."""
+    m = built.model
     # the label index is cached by linopy and is the column order of its solver matrices;
     # ``m.matrices`` would rebuild the whole matrix only to read it
     vlabels = m.variables.label_index.vlabels
     values = np.full(m._xCounter, np.nan)
     if columns.size == vlabels.size:
         values[vlabels] = columns
+        if built.solver_scale is not None:
+            values /= built.solver_scale
     return values
 
 
@@ -111,7 +115,7 @@ def _run_highs(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
                 info.objective_function_value,
                 info.mip_dual_bound,
                 info.mip_gap,
-                columns,
+                _values_by_label(built, columns),
                 time.perf_counter() - start,
             )
         return _supervised(built, h, settings, options, start)
@@ -124,10 +128,11 @@ def _outcome(
     objective: float,
     bound: float,
     gap: float,
-    columns: np.ndarray,
+    values: np.ndarray,
     seconds: float,
     watchdog: bool = False,
 ) -> SolveOutcome:
+    """The outcome of a solve; ``values`` by variable label in the model's units."""
     sign = -1.0 if built.sense == "max" else 1.0
     status = _classify(word, has_solution, _finite(gap))
     has_integers = built.has_integers
@@ -144,7 +149,7 @@ def _outcome(
         gap=gap_value,
         solver="highs",
         solve_s=seconds,
-        values=_values_by_label(built.model, columns) if has_solution else np.empty(0),
+        values=values if has_solution else np.empty(0),
         stopped_by_watchdog=watchdog,
     )
 
@@ -190,7 +195,8 @@ def _supervised(
     seconds = time.perf_counter() - start
     if final is not None:
         _, word, primal_status, objective, bound, gap, columns = final
-        return _outcome(built, word, primal_status == 2, objective, bound, gap, columns, seconds)
+        values = _values_by_label(built, columns)
+        return _outcome(built, word, primal_status == 2, objective, bound, gap, values, seconds)
     if best is not None:
         objective, bound, gap, columns = best
         return _outcome(
@@ -200,7 +206,7 @@ def _supervised(
             objective,
             bound,
             gap,
-            columns,
+            _values_by_label(built, columns),
             seconds,
             watchdog=True,
         )
@@ -248,6 +254,6 @@ def _run_linopy(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
         objective,
         objective,
         0.0,
-        values[m.variables.label_index.vlabels] if has_solution else np.empty(0),
+        values if has_solution else np.empty(0),
         seconds,
     )
