@@ -18,6 +18,7 @@ from millnet.model.build import build
 from millnet.model.data import ModelData, prepare
 from millnet.model.options import ModelOptions
 from millnet.results.extract import extract
+from millnet.results.places import places_table
 from millnet.results.results import Results
 from millnet.solve.options import SolveOptions
 from millnet.solve.run import run
@@ -42,10 +43,12 @@ def solve_case(
     solve_options: SolveOptions | None = None,
     *,
     reference: bool = True,
+    duals: bool = True,
     clock: _Clock | None = None,
 ) -> Results:
     """Validate, build, solve and extract one case; ``reference`` also solves the plan where
-    every plant that can run keeps running (for savings and customer moves, timed as kpi_s)."""
+    every plant that can run keeps running (for savings and customer moves, timed as kpi_s);
+    ``duals`` prices capacity at the plan's decisions (``capacity_value``, timed as kpi_s)."""
     model_options = model_options or ModelOptions()
     solve_options = solve_options or SolveOptions()
     clock = clock or _Clock()
@@ -58,7 +61,9 @@ def solve_case(
     t = clock.phase("build_s", t)
     outcome = run(built, solve_options)
     t = clock.phase("solve_s", t)
-    tables = extract(built, outcome) if outcome.status.has_plan else {}
+    tables = (
+        {**extract(built, outcome), "places": places_table(case)} if outcome.status.has_plan else {}
+    )
     t = clock.phase("extract_s", t)
     explanation: tuple[str, ...] = ()
     if outcome.status is Status.INFEASIBLE:
@@ -74,6 +79,14 @@ def solve_case(
         tables["initial_sourcing"] = before
         tables["moves"] = customer_moves(before, tables["flows"])
         clock.timings["kpi_s"] = time.perf_counter() - k
+    if duals and outcome.status.has_plan:
+        from millnet.analysis.capacity import capacity_value
+
+        k = time.perf_counter()
+        tables["capacity_value"] = capacity_value(
+            built, outcome, tables["utilisation"], solve_options
+        )
+        clock.phase("kpi_s", k)
     return Results(
         case_name=case.name,
         case_fingerprint=case.fingerprint,
@@ -120,9 +133,34 @@ def _reference(data: ModelData, solve_options: SolveOptions) -> float | None:
 
 
 def initial_sourcing(case: Case, data: ModelData, solve_options: SolveOptions) -> pl.DataFrame:
-    """Who served whom before the plan: the history periods solved with every plant in its
-    initial state (with no history, the first planned period with every plant that can run
-    running). Columns as ``flows``."""
+    """Who served whom before the plan: the case's ``sourcing`` table where it names a plant,
+    else the history periods solved with every plant in its initial state (with no history, the
+    first planned period with every plant that can run running). Columns as ``flows``."""
+    stated = case["sourcing"].select(
+        pl.col("customer_id").alias("customer"),
+        pl.col("product_id").alias("product"),
+        pl.col("plant_id").alias("plant"),
+        pl.lit(1.0).alias("quantity"),
+    )
+    unstated = (
+        data.demand.select(
+            pl.col("customer_id").alias("customer"), pl.col("product_id").alias("product")
+        )
+        .unique()
+        .join(stated, on=["customer", "product"], how="anti")
+    )
+    if unstated.height == 0:
+        return stated
+    solved = _solved_sourcing(case, data, solve_options)
+    if stated.height == 0:
+        return solved
+    return pl.concat(
+        [stated, solved.join(stated, on=["customer", "product"], how="anti")],
+        how="diagonal_relaxed",
+    )
+
+
+def _solved_sourcing(case: Case, data: ModelData, solve_options: SolveOptions) -> pl.DataFrame:
     periods = list(data.history) or [data.periods[0]]
     sub = case.with_tables(
         periods=case["periods"].filter(pl.col("id").is_in(periods)),

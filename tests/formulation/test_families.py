@@ -11,6 +11,9 @@ from __future__ import annotations
 import pytest
 from tiny_cases import demand, flows, plant, solve, states, tiny_case, unmet
 
+from millnet.model.options import ModelOptions
+from millnet.plan import solve_case
+
 REL = 1e-9
 
 
@@ -474,6 +477,50 @@ def test_single_sourcing(mode, objective, served):
     assert states(r) == {"A": ("running",) * 2, "B": ("running",) * 2}
     assert flows(r) == approx({(p, "C1", t): q for (p, t), q in served.items()})
     assert unmet(r) == {}
+
+
+@pytest.mark.parametrize(
+    ("mode", "move_cost", "objective", "served", "moved"),
+    [
+        # C1 is served by B today. One plant per row: moving P1 to A costs 50 + 200 (P2 at B)
+        # + 30 = 280 < 300 (both at B)
+        ("period", 30, 280, {("A", "P1"): 50, ("B", "P2"): 100}, 30),
+        # a move of 60 makes it 310: C1 stays at B
+        ("period", 60, 300, {("B", "P1"): 50, ("B", "P2"): 100}, 0),
+        # split freely, a share s away from B costs 100 s: for s ≤ 0.6 (A's capacity in P2) the
+        # plan costs 300 − 50 s (P1) − 100 s (P2) + 100 s, for s > 0.6 240 − 50 s + 100 s; both
+        # are least at s = 0.6: 270, of which 60 is the move
+        ("off", 100, 270, {("A", "P1"): 30, ("B", "P1"): 20, ("A", "P2"): 60, ("B", "P2"): 40}, 60),
+    ],
+)
+def test_move_cost(mode, move_cost, objective, served, moved):
+    # A: capacity 60, var 1; B: capacity 200, var 2; demand 50 in P1, 100 in P2
+    case = tiny_case(
+        [plant("A", capacity=60, variable=1), plant("B", capacity=200, variable=2)],
+        [demand("C1", "P1", 50), demand("C1", "P2", 100)],
+        periods=2,
+        sourcing=[("C1", "B", move_cost)],
+    )
+    r = solve(case, single_source=mode)
+    assert r.outcome.objective == approx(objective)
+    assert flows(r) == approx({(p, "C1", t): q for (p, t), q in served.items()})
+    assert amounts(r, "move") == (approx({("B", "P1"): moved}) if moved else {})
+
+
+def test_move_cost_from_the_option_and_moves_against_the_sourcing_table():
+    case = tiny_case(
+        [plant("A", capacity=60, variable=1), plant("B", capacity=200, variable=2)],
+        [demand("C1", "P1", 50), demand("C1", "P2", 100)],
+        periods=2,
+        sourcing=[("C1", "B", None)],
+    )
+    # no cost stated in the row: the option's 30 applies (as in the first case above)
+    results = solve_case(case, ModelOptions(single_source="period", move_cost=30))
+    assert results.outcome.objective == approx(280)
+    moves = results.tables["moves"].select("customer", "period", "from_plant", "to_plant")
+    assert moves.rows() == [("C1", "P1", "B", "A")]
+    # without a cost, the move is free: the plan of single sourcing per period (250)
+    assert solve(case, single_source="period").outcome.objective == approx(250)
 
 
 def test_duty():

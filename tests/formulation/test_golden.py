@@ -95,6 +95,16 @@ def sourcing():
     )
 
 
+def moving():
+    """As sourcing; today B serves C1 (a move costs 30) and A serves C2 (the option's 10)."""
+    return tiny_case(
+        [plant("A", capacity=60, variable=1), plant("B", capacity=200, variable=2)],
+        [demand("C1", "P1", 50), demand("C1", "P2", 100), demand("C2", "P2", 30)],
+        periods=2,
+        sourcing=[("C1", "B", 30.0), ("C2", "A", None)],
+    )
+
+
 def economics():
     """A (US, USD) and E (BE, EUR at 1.2 then 1.5 USD), Z closed at the start; duty BE to US 5 %;
     W holds 0.5 lb copper (3 USD/lb, premium 0.1); C1 pays a fixed price, C2 metal plus 2."""
@@ -127,6 +137,10 @@ CASES = {
     "qualification": (qualification, ModelOptions()),
     "sourcing, single_source=period": (sourcing, ModelOptions(single_source="period")),
     "sourcing, single_source=horizon": (sourcing, ModelOptions(single_source="horizon")),
+    "moving, single_source=period": (
+        moving,
+        ModelOptions(single_source="period", move_cost=10),
+    ),
     "economics": (economics, ModelOptions()),
     "economics, objective=margin": (economics, ModelOptions(objective="margin")),
 }
@@ -150,7 +164,14 @@ FAMILIES = {
     "Qualification-lane": ("qualification",),
     "Single-source-lane": ("sourcing, single_source=period", "sourcing, single_source=horizon"),
     "Single-source-one": ("sourcing, single_source=period", "sourcing, single_source=horizon"),
-    OBJECTIVE: ("lifecycle", "qualification", "economics", "economics, objective=margin"),
+    "Move-off": ("moving, single_source=period",),
+    OBJECTIVE: (
+        "lifecycle",
+        "qualification",
+        "moving, single_source=period",
+        "economics",
+        "economics, objective=margin",
+    ),
 }
 
 

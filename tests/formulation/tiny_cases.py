@@ -111,13 +111,15 @@ def tiny_case(
     copper_price: float = 0.0,
     copper_premium: float = 0.0,
     plan_from: str | None = None,
+    sourcing: Iterable[tuple[str, str, float | None]] = (),
 ) -> Case:
     """A valid case from plant rows (see :func:`plant`) and demand rows (see :func:`demand`).
 
     ``freight`` maps (plant, customer) to a freight cost per unit (lanes table); ``customers``
     maps customer ids to countries (default US for every customer with demand); ``routing`` is
     (resource, usage, yield) of product W; ``resources`` (plant, resource, capacity, variable
-    cost) replaces the one ``line`` per plant.
+    cost) replaces the one ``line`` per plant; ``sourcing`` is (customer, plant today, move
+    cost or None) for product W.
     """
     period_ids = list(QUARTERS)[:periods]
     meta = CaseMeta(
@@ -190,6 +192,13 @@ def tiny_case(
         ),
         "fx": frame("fx", [{"period_id": p, "currency": c, "rate": r} for p, c, r in fx]),
         "qualifications": frame("qualifications", qualifications),
+        "sourcing": frame(
+            "sourcing",
+            [
+                {"customer_id": c, "product_id": "W", "plant_id": p, "move_cost": cost}
+                for c, p, cost in sourcing
+            ],
+        ),
         "metal_prices": frame(
             "metal_prices",
             [

@@ -504,12 +504,53 @@ def define_single_source(m: linopy.Model, data: ModelData) -> None:
     constrain(m, "Single-source-one", lhs, "<=", 1.0)
 
 
+def define_moves(m: linopy.Model, data: ModelData) -> None:
+    """Move-off: a customer and product moved off the plant that serves it today pays once.
+
+    moved_g − Σ_{l ∈ L(d), p(l) ≠ p⁰_g} x_l ≥ 0 for every planned demand row d of pair g (a
+    customer and product whose plant today p⁰_g is in the sourcing table), moved_g ∈ [0, 1] at
+    cost M_g in the objective. moved_g is the largest share of any period's demand served
+    elsewhere than p⁰_g: 1 for a moved pair under single sourcing; without it a partial move
+    pays in proportion. Unmet demand is not a move (it pays its own penalty).
+    """
+    moves = data.moves
+    if moves.height == 0:
+        return
+    rows = data.demand.select("demand", "customer_id", "product_id").join(
+        moves.select("move", "customer_id", "product_id"),
+        on=["customer_id", "product_id"],
+        how="inner",
+        validate="m:1",
+    )
+    if rows.height == 0:
+        return
+    moved = variables(m, "moved", [pd.RangeIndex(moves.height, name="move")], 0.0, 1.0)
+    row_of_demand = np.full(data.demand.height, -1, dtype=np.int64)
+    row_of_demand[rows["demand"].to_numpy()] = np.arange(rows.height)
+    home = np.full(data.demand.height, -1, dtype=np.int64)
+    home[rows["demand"].to_numpy()] = moves["plant"].to_numpy()[rows["move"].to_numpy()]
+    lane_demand = data.lanes["demand"].to_numpy()
+    lane_plant = data.lanes["plant"].to_numpy()
+    away = (row_of_demand[lane_demand] >= 0) & (lane_plant != home[lane_demand])
+    n = rows.height
+    lhs = pack(
+        m,
+        "moved_row",
+        n,
+        np.concatenate([np.arange(n), row_of_demand[lane_demand[away]]]),
+        np.concatenate([moved[rows["move"].to_numpy()], labels(m["flow"])[away]]),
+        np.concatenate([np.ones(n), np.full(int(away.sum()), -1.0)]),
+    )
+    constrain(m, "Move-off", lhs, ">=", 0.0, scaling=_row_mass(data, rows["demand"].to_numpy()))
+
+
 def define_objective(m: linopy.Model, data: ModelData) -> str:
     """Objective: total cost, or margin (revenue − cost) to maximise.
 
     cost = Σ_{p,t} (F^run_{p,t} run + F^idle_{p,t} idle + C^restart restart + C^idle to_idle +
     C^close (closed_{p,t} − closed_{p,t−1})) + Σ_l c_l q_{d(l)} x_l + Σ_g K_g Σ_t buy_{g,t} +
-    Σ_d π_d q_d u_d, with c_l = variable + freight + duty + metal cost per unit. margin =
+    Σ_d π_d q_d u_d + Σ_g M_g moved_g, with c_l = variable + freight + duty + metal cost per
+    unit. margin =
     Σ_l ρ_{d(l)} q_{d(l)} x_l − cost without the unmet term; it is solved as min −margin.
     """
     every = np.ones((data.n_plants, data.n_periods), dtype=bool)
@@ -546,6 +587,9 @@ def define_objective(m: linopy.Model, data: ModelData) -> str:
     if not margin:
         lbl.append(labels(m["unmet"]))
         cf.append(data.demand["penalty"].to_numpy() * quantity)
+    if "moved" in m.variables:
+        lbl.append(labels(m["moved"]))
+        cf.append(data.moves["cost"].to_numpy())
     m.add_objective(linear_sum(m, np.concatenate(lbl), np.concatenate(cf)), sense="min")
     return "max" if margin else "min"
 
@@ -565,6 +609,7 @@ def build(data: ModelData) -> BuiltModel:
     define_min_output(m, data, producing)
     define_qualification(m, data)
     define_single_source(m, data)
+    define_moves(m, data)
     sense = define_objective(m, data)
     has_integers = any(
         (var.attrs["binary"] or var.attrs["integer"]) and var.size for _, var in m.variables.items()

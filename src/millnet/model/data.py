@@ -7,7 +7,7 @@ here, so that the builders only index arrays. Lanes are the flat axis of the mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -71,6 +71,20 @@ class ModelData:
     metal: pl.DataFrame
     #: Metal value billed per unit, by demand row and metal (metal_plus_adder rows only).
     billed: pl.DataFrame
+    #: Pairs (customer, product) served today by a plant (table ``sourcing``) whose move costs
+    #: something: ``move``, ``customer_id``, ``product_id``, ``plant`` (index of today's plant),
+    #: ``cost`` (case currency, once per pair moved).
+    moves: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={
+                "move": pl.Int64,
+                "customer_id": pl.String,
+                "product_id": pl.String,
+                "plant": pl.Int64,
+                "cost": pl.Float64,
+            }
+        )
+    )
 
     @property
     def n_plants(self) -> int:
@@ -170,6 +184,32 @@ def prepare(case: Case, options: ModelOptions | None = None) -> ModelData:
         loads=loads,
         metal=lane_metal,
         billed=billed,
+        moves=_moves(case, demand, plant_index, options),
+    )
+
+
+def _moves(
+    case: Case, demand: pl.DataFrame, plant_index: pl.DataFrame, options: ModelOptions
+) -> pl.DataFrame:
+    """The sourcing rows of pairs demanded in the planned periods whose move costs > 0."""
+    return (
+        case["sourcing"]
+        .join(
+            demand.select("customer_id", "product_id").unique(),
+            on=["customer_id", "product_id"],
+            how="semi",
+        )
+        .join(plant_index, on="plant_id", how="inner", validate="m:1")
+        .select(
+            "customer_id",
+            "product_id",
+            "plant",
+            pl.col("move_cost").fill_null(options.move_cost).cast(pl.Float64).alias("cost"),
+        )
+        .filter(pl.col("cost") > 0)
+        .sort("customer_id", "product_id")
+        .with_row_index("move")
+        .with_columns(pl.col("move").cast(pl.Int64))
     )
 
 

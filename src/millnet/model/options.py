@@ -34,6 +34,12 @@ class ModelOptions(BaseModel):
         description="Cost per unit of unmet demand (objective cost); default: ten times the "
         "row's price (the lost sale and the customer's goodwill).",
     )
+    move_cost: float = Field(
+        0.0,
+        ge=0,
+        description="One-time cost of serving a customer and product from another plant than "
+        "the one in the sourcing table, where the row gives none.",
+    )
     circuity: float = Field(
         1.2, gt=0, description="Road distance per great-circle distance, for freight."
     )

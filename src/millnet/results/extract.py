@@ -143,6 +143,8 @@ def extract(built: BuiltModel, outcome: SolveOutcome) -> dict[str, pl.DataFrame]
 
     qualifications = _qualifications(built, outcome)
     costs = _costs(built, grid, flows, unmet, qualifications)
+    if "moved" in m.variables:
+        costs = pl.concat([costs, _move_costs(built, outcome, flows)], how="vertical_relaxed")
     return {
         "plant_states": plant_states,
         "transitions": transitions,
@@ -240,6 +242,38 @@ def _costs(
             )
         )
     return pl.concat(frames, how="vertical_relaxed").filter(pl.col("amount").abs() > 1e-9)
+
+
+def _move_costs(built: BuiltModel, outcome: SolveOutcome, flows: pl.DataFrame) -> pl.DataFrame:
+    """Term ``move``: M_g moved_g, booked to the plant the pair leaves, in the first period it is
+    served elsewhere."""
+    data = built.data
+    moved = _value(outcome, labels(built.model["moved"]))
+    order = {period: i for i, period in enumerate(data.periods)}
+    first_away = (
+        data.moves.with_columns(
+            pl.col("plant")
+            .replace_strict(dict(enumerate(data.plants)), return_dtype=pl.String)
+            .alias("home"),
+            (pl.Series(moved) * pl.col("cost")).alias("amount"),
+        )
+        .filter(pl.col("amount") > 1e-9)
+        .drop("plant")
+        .join(
+            flows.select("customer", "product", "plant", "period"),
+            left_on=["customer_id", "product_id"],
+            right_on=["customer", "product"],
+            how="inner",
+        )
+        .filter(pl.col("plant") != pl.col("home"))
+        .with_columns(pl.col("period").replace_strict(order, return_dtype=pl.Int64).alias("t"))
+        .sort("t")
+        .group_by("move", maintain_order=True)
+        .first()
+    )
+    return first_away.select(
+        pl.lit("move").alias("term"), pl.col("home").alias("plant"), "period", "amount"
+    )
 
 
 def _qualifications(built: BuiltModel, outcome: SolveOutcome) -> pl.DataFrame:

@@ -297,6 +297,29 @@ LANES = Table(
     required=False,
 )
 
+SOURCING = Table(
+    name="sourcing",
+    description="Who serves each customer and product today, and what moving it would cost.",
+    columns=(
+        Column("customer_id", "str", "Customer."),
+        Column("product_id", "str", "Product."),
+        Column("plant_id", "str", "Plant that serves the pair today."),
+        _money(
+            "move_cost",
+            "One-time cost of serving the pair from another plant (requalification at the "
+            "customer, trials, paperwork); blank: the model option move_cost.",
+            required=False,
+        ),
+    ),
+    primary_key=("customer_id", "product_id"),
+    foreign_keys=(
+        ForeignKey(("customer_id",), "customers", ("id",)),
+        ForeignKey(("product_id",), "products", ("id",)),
+        ForeignKey(("plant_id",), "plants", ("id",)),
+    ),
+    required=False,
+)
+
 DUTIES = Table(
     name="duties",
     description="Import duty by origin and destination country, as a fraction of value.",
@@ -365,6 +388,7 @@ TABLES: dict[str, Table] = {
         QUALIFICATIONS,
         FREIGHT,
         LANES,
+        SOURCING,
         DUTIES,
         METAL_PRICES,
         FX,
