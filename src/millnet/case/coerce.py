@@ -120,6 +120,9 @@ def _hint(raw: object) -> str:
 
 def coerce_table(raw: RawTable, table: Table) -> tuple[pl.DataFrame, list[Issue]]:
     """Typed frame with every declared column (then extra columns as text) and the issues met."""
+    clean = _coerce_clean(raw, table)
+    if clean is not None:
+        return clean, []
     issues: list[Issue] = []
     height = raw.rows.len()
     out: dict[str, pl.Series] = {}
@@ -167,6 +170,69 @@ def coerce_table(raw: RawTable, table: Table) -> tuple[pl.DataFrame, list[Issue]
                 continue
             out[name] = text
     return pl.DataFrame(out, height=height), issues
+
+
+def _coerce_clean(raw: RawTable, table: Table) -> pl.DataFrame | None:
+    """The typed frame in one polars pass when every cell is good, else ``None``.
+
+    Most files are clean: one fused selection types every column and checks that no cell is bad
+    or missing. Any doubt (a bad or missing cell, a missing column, typed or comma-decimal
+    input) returns ``None``, and the column-by-column path finds and words the issues.
+    """
+    if raw.decimal_comma or any(s.dtype != pl.String for s in raw.columns.values()):
+        return None
+    typed: list[pl.Expr] = []
+    bad: list[pl.Expr] = []
+    for column in table.columns:
+        if column.name not in raw.columns:
+            if column.required:
+                return None
+            typed.append(pl.lit(column.default, dtype=column.polars_dtype).alias(column.name))
+            continue
+        stripped = pl.col(column.name).str.strip_chars()
+        text = pl.when(stripped != "").then(stripped)
+        value, wrong = _parse_expr(text, column)
+        if wrong is not None:
+            bad.append(wrong)
+        if not column.may_be_blank:
+            bad.append(text.is_null())
+        elif column.default is not None:
+            value = pl.coalesce(value, pl.lit(column.default, dtype=column.polars_dtype))
+        typed.append(value.alias(column.name))
+    for name in raw.columns:
+        if not table.has_column(name):
+            stripped = pl.col(name).str.strip_chars()
+            typed.append(pl.when(stripped != "").then(stripped).alias(name))
+    flag = "\x1fbad"
+    any_bad = pl.any_horizontal(bad).any() if bad else pl.lit(False)
+    frame = pl.DataFrame(raw.columns, height=raw.rows.len()).select(
+        *typed, any_bad.alias(flag) if raw.rows.len() else pl.lit(False).alias(flag)
+    )
+    if frame.height and frame[flag][0]:
+        return None
+    return frame.drop(flag)
+
+
+def _parse_expr(text: pl.Expr, column: Column) -> tuple[pl.Expr, pl.Expr | None]:
+    """A text column as an expression of its declared type, and where a cell is bad (the same
+    rules as :func:`_parse_text`)."""
+    if column.dtype == "str":
+        return text, None
+    if column.dtype in ("float", "int"):
+        number = text.cast(pl.Float64, strict=False)
+        finite = number.is_finite().fill_null(False)
+        if column.dtype == "float":
+            return pl.when(finite).then(number), text.is_not_null() & ~finite
+        whole = finite & (number.round(0) == number) & (number.abs() < 2**53)
+        return pl.when(whole).then(number).cast(pl.Int64), text.is_not_null() & ~whole
+    if column.dtype == "bool":
+        lower = text.str.to_lowercase()
+        value = pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS))
+        value = value.then(False)
+        return value, text.is_not_null() & value.is_null()
+    wellformed = text.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
+    value = pl.when(wellformed).then(text.str.to_date("%Y-%m-%d", strict=False))
+    return value, text.is_not_null() & value.is_null()
 
 
 def _as_text(series: pl.Series) -> pl.Series | None:

@@ -8,15 +8,37 @@ customers listed (blank = any).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
+
 import polars as pl
 
 from millnet.case.model import Case
 
 _STATUS_RANK = {"qualified": 0, "qualifiable": 1}
+_MEMO: OrderedDict[tuple[str, str], pl.DataFrame] = OrderedDict()
+_MEMO_SIZE = 16
+
+
+def _memo(case: Case, function: Callable[[Case], pl.DataFrame]) -> pl.DataFrame:
+    """``function(case)`` computed once per case content: validation and the model both ask for
+    the same derived tables (frames are never changed in place, so sharing them is safe)."""
+    key = (case.fingerprint, function.__name__)
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    value = _MEMO[key] = function(case)
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return value
 
 
 def open_plants(case: Case) -> pl.DataFrame:
     """``plant_id`` of every plant that is not closed at the start."""
+    return _memo(case, _open_plants)
+
+
+def _open_plants(case: Case) -> pl.DataFrame:
     plants = case["plants"].drop_nulls("id")
     return plants.filter(pl.col("initial_state") != "closed").select(pl.col("id").alias("plant_id"))
 
@@ -33,6 +55,10 @@ def routing_steps(case: Case) -> pl.DataFrame:
 def plant_product_gaps(case: Case) -> pl.DataFrame:
     """``(plant_id, product_id, lacks)``: the routing resources each open plant lacks for each
     product (an empty list when it has them all)."""
+    return _memo(case, _plant_product_gaps)
+
+
+def _plant_product_gaps(case: Case) -> pl.DataFrame:
     routing = routing_steps(case).select("product_id", "resource")
     resources = (
         case["resources"]
@@ -56,6 +82,10 @@ def plant_product_gaps(case: Case) -> pl.DataFrame:
 def qualification_rows(case: Case) -> pl.DataFrame:
     """Qualification rows expanded to products: ``(qualification, plant_id, product_id,
     for_customer, status, cost, lead)``; ``qualification`` is the row's index in the table."""
+    return _memo(case, _qualification_rows)
+
+
+def _qualification_rows(case: Case) -> pl.DataFrame:
     q = case["qualifications"].with_row_index("qualification")
     products = case["products"].drop_nulls("id").select(pl.col("id").alias("product_id"), "family")
     columns = [

@@ -31,6 +31,15 @@ UNMET_PRICE_MULTIPLE = 10.0
 FALLBACK_PENALTY = 1.0e6
 
 
+MOVES_SCHEMA = {
+    "move": pl.Int64,
+    "customer_id": pl.String,
+    "product_id": pl.String,
+    "plant": pl.Int64,
+    "cost": pl.Float64,
+}
+
+
 @dataclass(frozen=True, eq=False)
 class ModelData:
     """Arrays and tidy tables of one planning problem (frozen; built by :func:`prepare`)."""
@@ -74,17 +83,7 @@ class ModelData:
     #: Pairs (customer, product) served today by a plant (table ``sourcing``) whose move costs
     #: something: ``move``, ``customer_id``, ``product_id``, ``plant`` (index of today's plant),
     #: ``cost`` (case currency, once per pair moved).
-    moves: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(
-            schema={
-                "move": pl.Int64,
-                "customer_id": pl.String,
-                "product_id": pl.String,
-                "plant": pl.Int64,
-                "cost": pl.Float64,
-            }
-        )
-    )
+    moves: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MOVES_SCHEMA))
 
     @property
     def n_plants(self) -> int:
@@ -192,9 +191,11 @@ def _moves(
     case: Case, demand: pl.DataFrame, plant_index: pl.DataFrame, options: ModelOptions
 ) -> pl.DataFrame:
     """The sourcing rows of pairs demanded in the planned periods whose move costs > 0."""
+    sourcing = case["sourcing"]
+    if sourcing.height == 0:
+        return pl.DataFrame(schema=MOVES_SCHEMA)
     return (
-        case["sourcing"]
-        .join(
+        sourcing.join(
             demand.select("customer_id", "product_id").unique(),
             on=["customer_id", "product_id"],
             how="semi",
