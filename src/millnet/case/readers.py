@@ -90,7 +90,11 @@ def build_raw(
     table = TABLES[name]
     width = len(header)
     cells = body.get_columns()
-    filled = [c.is_not_null() & (c != "") for c in cells]
+
+    def filled(position: int) -> pl.Series:
+        cell = cells[position]
+        return cell.is_not_null() & (cell != "")
+
     names: list[str | None] = []
     for cell in header:
         label = "" if cell is None else str(cell).strip()
@@ -99,7 +103,7 @@ def build_raw(
     for position, label in enumerate(names):
         letter = column_letter(position)
         if label is None:
-            if position < len(filled) and filled[position].any():
+            if position < len(cells) and filled(position).any():
                 issues.append(
                     _error(name, file, f"column {letter} has values but no header", "header", row=1)
                 )
@@ -137,9 +141,10 @@ def build_raw(
                 )
     # Rows longer than the header would lose cells: report them.
     if len(cells) > width:
-        too_long = pl.select(pl.any_horizontal(filled[width:])).to_series()
+        every = [filled(i) for i in range(len(cells))]
+        too_long = pl.select(pl.any_horizontal(every[width:])).to_series()
         counts = pl.select(
-            pl.max_horizontal(pl.when(f).then(i + 1) for i, f in enumerate(filled))
+            pl.max_horizontal(pl.when(f).then(i + 1) for i, f in enumerate(every))
         ).to_series()
         issues.extend(
             cell_issues(
@@ -159,8 +164,9 @@ def build_raw(
         )
     # Blank rows are dropped, with a warning when data follows them.
     if cells:
-        blank = pl.select(
-            pl.all_horizontal(c.is_null() | (c.str.strip_chars() == "") for c in cells)
+        # one pass over the body (columns of text cells by position)
+        blank = body.select(
+            pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == ""))
         ).to_series()
     else:
         blank = pl.repeat(True, body.height, eager=True)
@@ -171,12 +177,16 @@ def build_raw(
             issues.append(
                 _warning(name, file, f"blank {rows_phrase(inner.to_list())} skipped", "blank-row")
             )
-    kept = ~blank
+    if blank.any():
+        kept = ~blank
+        cells = [c.filter(kept) for c in cells]
+        rows = rows.filter(kept)
+    height = rows.len()
     columns = {
         label: (
-            cells[pos].filter(kept).alias(label)
+            cells[pos].alias(label)
             if pos < len(cells)
-            else pl.repeat(None, int(kept.sum()), dtype=pl.String, eager=True).alias(label)
+            else pl.repeat(None, height, dtype=pl.String, eager=True).alias(label)
         )
         for label, pos in keep_positions.items()
     }
@@ -184,7 +194,7 @@ def build_raw(
         name=name,
         file=file,
         columns=columns,
-        rows=rows.filter(kept).alias("row"),
+        rows=rows.alias("row"),
         issues=issues,
         decimal_comma=decimal_comma,
     )
@@ -266,6 +276,10 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+#: Files up to this size are parsed by the csv module (quicker to start than polars).
+SMALL_FILE_CHARS = 16_384
+
+
 def read_csv_table(path: Path, name: str) -> RawTable | list[Issue]:
     file = path.name
     limit = max_table_bytes()
@@ -311,7 +325,8 @@ def read_csv_table(path: Path, name: str) -> RawTable | list[Issue]:
     quotes = _quote_problem(text, delimiter, name, file) if '"' in text else None
     if quotes is not None:
         issues.append(quotes)
-    frame = _parse_fast(text, delimiter)
+    # polars' parser costs about a millisecond to start: small files go through the csv module
+    frame = _parse_fast(text, delimiter) if len(text) > SMALL_FILE_CHARS else None
     if frame is not None:
         header: Sequence[object] = frame.row(0)
         body = frame.slice(1)
