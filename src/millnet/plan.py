@@ -20,6 +20,8 @@ from millnet.model.options import ModelOptions
 from millnet.results.extract import extract
 from millnet.results.places import places_table
 from millnet.results.results import Results
+from millnet.scenario import Scenario, load_scenario
+from millnet.scenario import apply as apply_scenario
 from millnet.solve.options import SolveOptions
 from millnet.solve.run import run
 from millnet.solve.status import Status
@@ -45,14 +47,21 @@ def solve_case(
     reference: bool = True,
     duals: bool = True,
     clock: _Clock | None = None,
+    scenario: Scenario | None = None,
 ) -> Results:
     """Validate, build, solve and extract one case; ``reference`` also solves the plan where
     every plant that can run keeps running (for savings and customer moves, timed as kpi_s);
-    ``duals`` prices capacity at the plan's decisions (``capacity_value``, timed as kpi_s)."""
+    ``duals`` prices capacity at the plan's decisions (``capacity_value``, timed as kpi_s).
+    A ``scenario`` is applied to the case first, its option overrides going over
+    ``model_options``, and names the results."""
     model_options = model_options or ModelOptions()
     solve_options = solve_options or SolveOptions()
     clock = clock or _Clock()
     t = time.perf_counter()
+    if scenario is not None:
+        applied = apply_scenario(case, scenario, model_options)
+        case, model_options = applied.case, applied.options
+        t = clock.phase("scenario_s", t)
     report = validate(case)
     report.raise_for_errors()
     t = clock.phase("validate_s", t)
@@ -94,6 +103,7 @@ def solve_case(
         outcome=outcome,
         tables=tables,
         timings=clock.timings,
+        scenario=None if scenario is None else scenario.name,
         currency=data.currency,
         mass_unit=data.mass_unit,
         reference_objective=reference_objective,
@@ -107,12 +117,18 @@ def plan(
     solve_options: SolveOptions | None = None,
     *,
     reference: bool = True,
+    scenario: Scenario | str | Path | None = None,
 ) -> Results:
-    """Read the case at ``path`` and solve it (see :func:`solve_case`)."""
+    """Read the case at ``path`` and solve it, with ``scenario`` (a Scenario or a scenario
+    file) applied when given (see :func:`solve_case`)."""
     clock = _Clock()
+    if scenario is not None and not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     case = read_case(path)
     clock.phase("read_s", clock.start)
-    return solve_case(case, model_options, solve_options, reference=reference, clock=clock)
+    return solve_case(
+        case, model_options, solve_options, reference=reference, clock=clock, scenario=scenario
+    )
 
 
 def all_running_states(data: ModelData) -> tuple[tuple[str, str, str], ...]:
