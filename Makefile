@@ -24,7 +24,17 @@ lint: bootstrap
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
+# Browser tests fail, rather than skip, when Chromium is missing under make test.
+test: export MILLNET_REQUIRE_BROWSER = 1
+# The run store tests also run against a throwaway PostgreSQL server, stopped however pytest
+# ends; the recipe exits with pytest's status.
 test: lint
+	bash tools/test-browser.sh
+	state=$$(mktemp); \
+	trap 'bash tools/test-postgres.sh stop "$$state"; rm -f "$$state"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	bash tools/test-postgres.sh start "$$state" >/dev/null || exit 1; \
+	source "$$state"; export MILLNET_TEST_POSTGRES_URL; \
 	$(VENV)/bin/pytest -n 2
 
 format: bootstrap
@@ -34,6 +44,7 @@ format: bootstrap
 docs: bootstrap
 	$(VENV)/bin/python -m millnet.schema.docs docs/case-format.md
 	$(VENV)/bin/python -m millnet.model.docs docs/model.md
+	$(VENV)/bin/python -m millnet.scenario.docs docs/scenarios.md
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .hypothesis

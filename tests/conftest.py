@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -42,3 +43,11 @@ def rewrite_csv(mini_dir: Path) -> RewriteCsv:
         return path
 
     return rewrite
+
+
+@pytest.fixture(autouse=True)
+def _run_store_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Commands that save runs by default write to a throwaway store, never the repository's."""
+    if "MILLNET_STORE" not in os.environ:
+        store = tmp_path_factory.mktemp("store") / "runs.db"
+        monkeypatch.setenv("MILLNET_STORE", str(store))

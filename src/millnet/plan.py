@@ -83,7 +83,9 @@ def solve_case(
     reference_objective = None
     if reference and outcome.status.has_plan:
         k = time.perf_counter()
-        reference_objective = _reference(data, solve_options)
+        reference_objective, reference_costs = _reference(data, solve_options)
+        if reference_costs is not None:
+            tables["reference_costs"] = reference_costs
         before = initial_sourcing(case, data, solve_options)
         tables["initial_sourcing"] = before
         tables["moves"] = customer_moves(before, tables["flows"])
@@ -106,6 +108,7 @@ def solve_case(
         scenario=None if scenario is None else scenario.name,
         currency=data.currency,
         mass_unit=data.mass_unit,
+        distance_unit=case.meta.distance_unit if case.meta is not None else "",
         reference_objective=reference_objective,
         explanation=explanation,
     )
@@ -117,6 +120,7 @@ def plan(
     solve_options: SolveOptions | None = None,
     *,
     reference: bool = True,
+    duals: bool = True,
     scenario: Scenario | str | Path | None = None,
 ) -> Results:
     """Read the case at ``path`` and solve it, with ``scenario`` (a Scenario or a scenario
@@ -127,7 +131,13 @@ def plan(
     case = read_case(path)
     clock.phase("read_s", clock.start)
     return solve_case(
-        case, model_options, solve_options, reference=reference, clock=clock, scenario=scenario
+        case,
+        model_options,
+        solve_options,
+        reference=reference,
+        duals=duals,
+        clock=clock,
+        scenario=scenario,
     )
 
 
@@ -141,11 +151,17 @@ def all_running_states(data: ModelData) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _reference(data: ModelData, solve_options: SolveOptions) -> float | None:
-    """Objective of the plan where every plant that can run keeps running."""
+def _reference(
+    data: ModelData, solve_options: SolveOptions
+) -> tuple[float | None, pl.DataFrame | None]:
+    """Objective and costs (term, plant, period, amount) of the plan where every plant that can
+    run keeps running."""
     options = data.options.model_copy(update={"force_states": all_running_states(data)})
-    outcome = run(build(dataclasses.replace(data, options=options)), solve_options)
-    return outcome.objective if outcome.status.has_plan else None
+    built = build(dataclasses.replace(data, options=options))
+    outcome = run(built, solve_options)
+    if not outcome.status.has_plan:
+        return None, None
+    return outcome.objective, extract(built, outcome)["costs"]
 
 
 def initial_sourcing(case: Case, data: ModelData, solve_options: SolveOptions) -> pl.DataFrame:

@@ -183,7 +183,8 @@ def test_demo_tells_the_decision_and_writes_results(capsys, tmp_path):
     assert code == 0
     assert "Plants by country and role" in stdout
     assert "The decision" in stdout
-    assert "Idle camden-ny and mons-be in 2009Q1" in stdout
+    assert "Idle Camden NY and Mons BE in 2009Q1" in stdout
+    assert (out / "report.html").exists()
     assert (out / "plant_states.parquet").exists()
     assert json.loads((out / "results.json").read_text())["status"] == "optimal"
 

@@ -10,6 +10,7 @@ import pytest
 from millnet.case import read_case
 from millnet.model.options import ModelOptions
 from millnet.plan import solve_case
+from millnet.scenario import load_scenario
 
 CASE = Path(__file__).resolve().parents[2] / "cases" / "iwg2009"
 IDLED = {"jewett-city-ct", "littleton-nh"}
@@ -60,12 +61,9 @@ def test_the_plan_saves_against_keeping_every_plant_running(results):
 
 
 def test_with_2008_demand_carried_into_2009_every_plant_runs(case):
-    demand = case["demand"]
-    y2008 = demand.filter(pl.col("period_id").str.starts_with("2008"))
-    carried = y2008.with_columns(pl.col("period_id").str.replace("2008", "2009"))
-    rest = demand.filter(~pl.col("period_id").str.starts_with("2009"))
-    scenario = case.with_tables(demand=pl.concat([rest, carried]))
-    results = solve_case(scenario, ModelOptions(), reference=False)
+    scenario = load_scenario(CASE / "scenarios" / "2008-demand-continues.yaml")
+    results = solve_case(case, ModelOptions(), reference=False, scenario=scenario)
+    assert results.scenario == "2008-demand-continues"
     assert results.outcome.status.value == "optimal"
     y2009 = results["plant_states"].filter(pl.col("period").str.starts_with("2009"))
     assert y2009.height == 19 * 4

@@ -5,6 +5,10 @@ dual of Resource-capacity row r (plant p, period t) says how much one more unit 
 save. The row reads Σ a q x ≤ C_r · producing_{p,t}, so one more unit of capacity raises its
 right-hand side by producing_{p,t}: the value is −y_r · producing_{p,t}, zero at a plant that
 does not produce (more capacity there saves nothing while it stays idle).
+
+Under single sourcing the choice of plant for each demand row is a decision held too, so no
+flow can move to use more capacity and every shadow price is zero: the value of capacity is
+then a question for a re-plan (``millnet breakeven --vary capacity:PLANT``).
 """
 
 from __future__ import annotations

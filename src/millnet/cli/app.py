@@ -46,6 +46,40 @@ def _register() -> None:
             app.command(name)(function)
     if "import" not in {g.name for g in app.registered_groups}:
         app.add_typer(import_app, name="import")
+    from millnet.cli.scenario_cmd import scenario_app
+
+    if "scenario" not in {g.name for g in app.registered_groups}:
+        app.add_typer(scenario_app, name="scenario")
+    from millnet.cli.explain_cmd import alternatives, breakeven, explain
+
+    for name, function in (
+        ("explain", explain),
+        ("alternatives", alternatives),
+        ("breakeven", breakeven),
+    ):
+        if name not in registered:
+            app.command(name)(function)
+    from millnet.cli.runs_cmd import runs_app
+
+    if "runs" not in {g.name for g in app.registered_groups}:
+        app.add_typer(runs_app, name="runs")
+    from millnet.cli.serve_cmd import serve
+
+    if "serve" not in {c.name for c in app.registered_commands}:
+        app.command("serve")(serve)
+    from millnet.cli.report_cmd import report
+
+    if "report" not in {c.name for c in app.registered_commands}:
+        app.command("report")(report)
+    from millnet.cli.sweep_cmd import compare, sweep, sweep_summary
+
+    for name, function in (
+        ("sweep", sweep),
+        ("compare", compare),
+        ("sweep-summary", sweep_summary),
+    ):
+        if name not in {c.name for c in app.registered_commands}:
+            app.command(name)(function)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -28,6 +28,7 @@ def demo(
     from millnet.cli.solve_cmd import render, results_json, write_json
     from millnet.model.warm import warm_imports
     from millnet.plan import solve_case
+    from millnet.report.html import write_html
     from millnet.report.story import story
 
     if not case.exists():
@@ -46,4 +47,5 @@ def demo(
         console.print(escape(line))
     results.write(out)
     write_json(out / "results.json", results_json(results))
-    err_console.print(f"results written to {escape(str(out))}/")
+    write_html(results, out / "report.html")
+    err_console.print(f"results written to {escape(str(out))}/ (report: report.html)")

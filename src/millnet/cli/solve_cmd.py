@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -16,6 +17,9 @@ from millnet.model.options import ModelOptions
 from millnet.results.kpis import compute
 from millnet.results.results import Results
 from millnet.solve.options import SolveOptions
+
+if TYPE_CHECKING:
+    from millnet.store import Store
 
 STATE_STYLE = {"running": "green", "idle": "yellow", "closed": "red"}
 
@@ -47,6 +51,15 @@ def solve(
     max_idle: Annotated[
         int | None, typer.Option("--max-idle", help="At most this many plants idle at once.")
     ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario YAML file applied to the case first; its model options win over "
+            "these flags.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write every result table (Parquet) and the JSON.")
     ] = None,
@@ -54,6 +67,17 @@ def solve(
         bool,
         typer.Option("--no-reference", help="Skip the all-plants-running comparison solve."),
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Run store URL or SQLite file; default: $MILLNET_STORE, else .millnet/runs.db.",
+            show_default=False,
+        ),
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Record the run in the run store.")
+    ] = True,
     log: Annotated[bool, typer.Option("--log", help="Show the solver log on stderr.")] = False,
     json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout.")
@@ -62,10 +86,16 @@ def solve(
     """Plan a case: which plants run, idle, restart or close, and who serves whom.
 
     Example: [bold]millnet solve cases/iwg2009 --time-limit 60 --out out/iwg2009[/]
+
+    With a scenario: [bold]millnet solve cases/iwg2009 --scenario
+    cases/iwg2009/scenarios/copper-doubles.yaml[/]
     """
     from millnet.model.warm import warm_imports
     from millnet.plan import plan
+    from millnet.scenario import load_scenario
 
+    # a scenario with a mistake fails before the solve, naming file, line and key
+    spec = load_scenario(scenario) if scenario is not None else None
     warm_imports()
     model_options = ModelOptions(
         objective=objective,
@@ -78,9 +108,17 @@ def solve(
         solver=solver, time_limit=time_limit, gap=gap, threads=threads, log=log
     )
     start = time.perf_counter()
+    # a store that cannot be opened fails before the solve, not after it
+    run_store = _open_store(store) if save else None
     if not json:
         err_console.print(f"solving {escape(str(case))} …")
-    results = plan(case, model_options, solve_options, reference=not no_reference)
+    results = plan(case, model_options, solve_options, reference=not no_reference, scenario=spec)
+    if run_store is not None:
+        with run_store:
+            results = dataclasses.replace(results, run_id=run_store.save(results))
+        err_console.print(
+            f"saved as run {results.run_id} in {escape(run_store.display)}", soft_wrap=True
+        )
     document = results_json(results)
     if out is not None:
         results.write(out)
@@ -92,6 +130,12 @@ def solve(
         err_console.print(f"done in {time.perf_counter() - start:.1f} s")
     if not results.outcome.status.has_plan:
         raise typer.Exit(1)
+
+
+def _open_store(url: str | None) -> Store:
+    from millnet.store import Store
+
+    return Store(url).check()
 
 
 def write_json(path: Path, document: object) -> None:
@@ -111,7 +155,9 @@ def results_json(results: Results) -> dict[str, object]:
     document: dict[str, object] = {
         **outcome.to_json(),
         "case": results.case_name,
+        "scenario": results.scenario,
         "case_fingerprint": results.case_fingerprint,
+        "run_id": results.run_id,
         "currency": results.currency,
         "plant_states": []
         if states is None

@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import polars as pl
 
+from millnet.report.format import and_list as _and
+from millnet.report.format import mass as _mass
+from millnet.report.format import money as _money
+from millnet.report.format import plural
 from millnet.results.kpis import compute
 from millnet.results.results import Results
 
 VERBS = {"idle": "Idle", "restart": "Restart", "close": "Close"}
 
 
-def _money(amount: float, currency: str) -> str:
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount >= 1e9:
-        return f"{sign}{currency} {amount / 1e9:,.2f} bn"
-    if amount >= 1e6:
-        return f"{sign}{currency} {amount / 1e6:,.1f} M"
-    return f"{sign}{currency} {amount:,.0f}"
-
-
-def _mass(amount: float, unit: str) -> str:
-    if amount >= 1e6:
-        return f"{amount / 1e6:,.1f} M {unit}"
-    return f"{amount:,.0f} {unit}"
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def names(results: Results, kind: str = "plant") -> dict[str, str]:
+    """Plant (or customer) id → the name people use, from the ``places`` table; ids stand for
+    themselves when a plan carries no places (results written before places existed)."""
+    places = results.tables.get("places")
+    if places is None or places.height == 0:
+        return {}
+    chosen = places.filter(pl.col("kind") == kind)
+    return dict(zip(chosen["id"].to_list(), chosen["name"].to_list(), strict=True))
 
 
 def story(results: Results) -> list[str]:
@@ -39,6 +33,10 @@ def story(results: Results) -> list[str]:
     periods = planned["period"].unique(maintain_order=True).to_list()
     plants = states["plant"].unique(maintain_order=True).to_list()
     transitions = results["transitions"]
+    named = names(results)
+    transitions = transitions.with_columns(
+        pl.col("plant").replace_strict(named, default=pl.col("plant"), return_dtype=pl.String)
+    )
     lines: list[str] = []
     span = f"{periods[0]}–{periods[-1]}" if periods else ""
     if transitions.height == 0:
@@ -63,7 +61,17 @@ def story(results: Results) -> list[str]:
             verb = VERBS.get(r["transition"], r["transition"])
             lines.append(f"{verb} {r['plant']} in {r['period']}.")
     moves = results.tables.get("moves")
-    stopped = transitions.filter(pl.col("to_state") != "running")["plant"].unique().to_list()
+    if moves is not None and moves.height:
+        moves = moves.with_columns(
+            pl.col(c).replace_strict(named, default=pl.col(c), return_dtype=pl.String)
+            for c in ("from_plant", "to_plant")
+        )
+    stopped = (
+        transitions.filter(pl.col("to_state") != "running")
+        .sort("period", "plant")["plant"]
+        .unique(maintain_order=True)
+        .to_list()
+    )
     if moves is not None and moves.height and stopped:
         for plant in stopped:
             moved = moves.filter(pl.col("from_plant") == plant)
@@ -75,15 +83,16 @@ def story(results: Results) -> list[str]:
                 .sort("quantity", descending=True)
             )
             total = targets["quantity"].sum()
-            named = ", ".join(
+            shares = ", ".join(
                 f"{r['to_plant']} ({r['quantity'] / total:.0%})"
                 for r in targets.head(5).iter_rows(named=True)
             )
             more = f" and {targets.height - 5} more" if targets.height > 5 else ""
-            customers = moved["customer"].n_unique()
+            customers = plural(moved["customer"].n_unique(), "customer")
+            verb = "is" if customers.startswith("1 ") else "are"
             lines.append(
-                f"{plant}'s {customers} customers ({_mass(total, results.mass_unit)}) are "
-                f"served from {named}{more}."
+                f"{plant}'s {customers} ({_mass(total, results.mass_unit)}) {verb} "
+                f"served from {shares}{more}."
             )
     savings = compute(results, "savings")
     if savings.height:

@@ -116,3 +116,31 @@ def metal_exposure(results: Results) -> pl.DataFrame:
         (0.1 * pl.col("billed").fill_null(0.0)).alias("revenue_change"),
         (0.1 * (pl.col("billed").fill_null(0.0) - pl.col("cost"))).alias("margin_change"),
     ).sort("metal")
+
+
+@kpi(
+    "capacity_value",
+    "Saving per extra unit of capacity (shadow price) by plant, resource and period, at the "
+    "plan's decisions; binding rows first.",
+)
+def capacity_value(results: Results) -> pl.DataFrame:
+    table = results.tables.get("capacity_value")
+    if table is None:
+        return pl.DataFrame(
+            schema={
+                "plant": pl.String,
+                "resource": pl.String,
+                "period": pl.String,
+                "capacity": pl.Float64,
+                "used": pl.Float64,
+                "shadow_price": pl.Float64,
+            }
+        )
+    return table.sort(
+        "shadow_price",
+        "plant",
+        "resource",
+        "period",
+        descending=[True, False, False, False],
+        nulls_last=True,
+    )

@@ -69,7 +69,10 @@ class ScenarioError(MillnetError):
         more = len(self.problems) - MAX_LISTED
         if more > 0:
             shown.append(f"… and {more} more")
-        super().__init__(shown[0] if len(shown) == 1 else "\n  ".join(["", *shown]).lstrip("\n"))
+        if len(shown) == 1:
+            super().__init__(shown[0])
+        else:
+            super().__init__(f"{len(self.problems)} problems:\n  " + "\n  ".join(shown))
 
 
 def format_key(path: KeyPath) -> str:
@@ -271,13 +274,14 @@ def messages(exc: PydanticValidationError, data: Any, model: Any) -> list[Messag
             path = _walk(model, data, loc[:-1])[0]
         elif kind == "union_tag_invalid":
             tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+            tag_key = str(ctx.get("discriminator", "kind")).strip("'")
             message = (
-                f"unknown kind '{ctx.get('tag')}'; expected one of {one_of(tags)}"
+                f"unknown {tag_key} '{ctx.get('tag')}'; expected one of {one_of(tags)}"
                 f"{suggest(ctx.get('tag'), tags)}"
             )
-            path = (*path, "kind")
+            path = (*path, tag_key)
         elif kind == "union_tag_not_found":
-            message = f"missing key '{ctx.get('discriminator', 'kind').strip(chr(39))}'"
+            message = f"missing key '{str(ctx.get('discriminator', 'kind')).strip(chr(39))}'"
         elif kind == "literal_error":
             expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             message = f"found {_shown(value)}; expected one of {one_of(expected)}"

@@ -1,4 +1,4 @@
-"""The base of every override kind, the id types they share, and small table helpers."""
+"""The base of every override kind, the id types they share, and small table functions."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar, Literal
 
 import polars as pl
@@ -53,14 +54,7 @@ class ForceState(Override):
         for plant in self.plants:
             for period in periods:
                 forced[(plant, period)] = self.state
-        return State(
-            case=state.case,
-            options=state.options,
-            forced=forced,
-            periods=state.periods,
-            planned=state.planned,
-            notes=state.notes,
-        )
+        return dataclasses.replace(state, forced=forced)
 
 
 class Capacity(Override):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, create_model
@@ -48,14 +49,7 @@ class _OptionsBase(Override):
             raise ScenarioError(
                 [state.unknown(at, ("plan_from",), plan_from, state.periods, "period")]
             )
-        return State(
-            case=state.case,
-            options={**state.options, **values},
-            forced=state.forced,
-            periods=state.periods,
-            planned=state.planned,
-            notes=state.notes,
-        )
+        return dataclasses.replace(state, options={**state.options, **values})
 
 
 Options = _options_model()
