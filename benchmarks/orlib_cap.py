@@ -218,7 +218,7 @@ def millnet_in_process(folder: Path, model_options, solve_options) -> MillnetRun
 
 
 def millnet_cli(folder: Path, args: argparse.Namespace) -> MillnetRun:
-    command = [millnet_executable(), "solve", str(folder), "--json", "--no-reference"]
+    command = [millnet_executable(), "solve", str(folder), "--json", "--no-reference", "--no-save"]
     if args.threads is not None:
         command += ["--threads", str(args.threads)]
     if args.single_source:

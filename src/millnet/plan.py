@@ -255,4 +255,4 @@ def customer_moves(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-__all__ = ["MillnetError", "plan", "solve_case"]
+__all__ = ["MillnetError", "ModelOptions", "SolveOptions", "plan", "solve_case"]
