@@ -21,8 +21,8 @@ demo: bootstrap
 	$(VENV)/bin/millnet demo
 
 lint: bootstrap
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check --no-cache src tests benchmarks
+	$(VENV)/bin/ruff format --no-cache --check src tests benchmarks
 
 # Browser tests fail, rather than skip, when Chromium is missing under make test.
 test: export MILLNET_REQUIRE_BROWSER = 1
