@@ -24,6 +24,7 @@ from millnet.scenario import Scenario, load_scenario
 from millnet.scenario import apply as apply_scenario
 from millnet.solve.options import SolveOptions
 from millnet.solve.run import run
+from millnet.solve.start import MipStart
 from millnet.solve.status import Status
 from millnet.validate import validate
 
@@ -48,12 +49,14 @@ def solve_case(
     duals: bool = True,
     clock: _Clock | None = None,
     scenario: Scenario | None = None,
+    start: MipStart | None = None,
 ) -> Results:
     """Validate, build, solve and extract one case; ``reference`` also solves the plan where
     every plant that can run keeps running (for savings and customer moves, timed as kpi_s);
     ``duals`` prices capacity at the plan's decisions (``capacity_value``, timed as kpi_s).
     A ``scenario`` is applied to the case first, its option overrides going over
-    ``model_options``, and names the results."""
+    ``model_options``, and names the results. A ``start`` (a known plan's decisions) is handed
+    to the solver for the plan's solve, which it only speeds up."""
     model_options = model_options or ModelOptions()
     solve_options = solve_options or SolveOptions()
     clock = clock or _Clock()
@@ -68,7 +71,10 @@ def solve_case(
     data = prepare(case, model_options)
     built = build(data)
     t = clock.phase("build_s", t)
-    outcome = run(built, solve_options)
+    plan_options = solve_options
+    if start is not None:
+        plan_options = solve_options.model_copy(update={"start": start})
+    outcome = run(built, plan_options)
     t = clock.phase("solve_s", t)
     tables = (
         {**extract(built, outcome), "places": places_table(case)} if outcome.status.has_plan else {}

@@ -93,6 +93,13 @@ def sweep(
         bool,
         typer.Option("--duals", help="Also price capacity (shadow prices) in every scenario."),
     ] = False,
+    warm_start: Annotated[
+        bool,
+        typer.Option(
+            "--warm-start/--no-warm-start",
+            help="Start every scenario's solve from the first scenario's plan.",
+        ),
+    ] = True,
     json: JsonOption = False,
 ) -> None:
     """Solve every scenario of a sweep on a Dask cluster; save each run as it finishes.
@@ -166,6 +173,7 @@ def sweep(
                 duals=duals,
                 on_done=save,
                 progress=SweepProgress(len(tasks)),
+                warm_start=warm_start,
             )
     except KeyboardInterrupt:
         err_console.print(

@@ -10,8 +10,9 @@ stopped. A failed scenario is reported and the sweep goes on.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from typing import Any
 
 from millnet.case import Case
 from millnet.distributed.cluster import open_client
@@ -28,6 +29,7 @@ from millnet.distributed.tasks import (
 from millnet.errors import UsageError
 from millnet.model.options import ModelOptions
 from millnet.solve.options import SolveOptions
+from millnet.solve.start import MipStart, start_from_tables
 
 #: ``on_done(done)`` is called for every solved run, in the client, as it completes; what it
 #: returns (e.g. the run id it was saved under) is kept in the report.
@@ -87,12 +89,14 @@ def run_sweep(
     duals: bool = False,
     on_done: OnDone | None = None,
     progress: SweepProgress | None = None,
+    warm_start: bool = True,
 ) -> SweepReport:
     """Solve every task on a local cluster of ``workers`` processes (or on the cluster at
     ``scheduler``), skipping those whose run key is in ``stored_keys``. ``reference`` also
     solves each scenario with every plant running (savings, customer moves) and ``duals``
     prices its capacity; both are off by default, as a sweep compares plans and each costs
-    more solves per scenario.
+    more solves per scenario. With ``warm_start`` the first scenario is solved first and its
+    plan is the MIP start of every other scenario (see :mod:`millnet.solve.start`).
 
     ``on_done`` runs in this process for each solved run as it completes. Ctrl-C stops the
     sweep: the cluster is shut down and the interruption propagates (runs already handed to
@@ -108,14 +112,13 @@ def run_sweep(
     if not tasks:
         return SweepReport(seconds=0.0, workers=0)
     with open_client(workers, scheduler) as client, progress:
-        from distributed import as_completed
-
         n_workers = len(client.scheduler_info(n_workers=-1).get("workers", {})) or workers
         shared_case = client.scatter(case, broadcast=True, hash=False)
         # wrapped: Dask would scatter a bare set item by item
         shared_keys = client.scatter(StoredKeys(frozenset(stored_keys)), broadcast=True, hash=False)
-        futures = {
-            client.submit(
+
+        def submit(index: int, task: Task, start: object = None) -> object:
+            return client.submit(
                 solve_task,
                 shared_case,
                 task,
@@ -124,16 +127,25 @@ def run_sweep(
                 shared_keys,
                 reference,
                 duals,
+                start,
                 key=f"millnet-{index}-{task.name}",
                 pure=False,
                 retries=0,
-            ): task
-            for index, task in enumerate(tasks)
-        }
-        for future in as_completed(futures):
-            task = futures[future]
-            outcome = _outcome(future, task)
-            future.release()
+            )
+
+        first: list[TaskOutcome] = []
+        shared_start = None
+        rest = list(enumerate(tasks))
+        if warm_start and len(tasks) > 1:
+            # the first scenario's plan starts every other solve: solved alone, then shipped
+            # to every worker once
+            first = [_outcome(submit(0, tasks[0]), tasks[0])]
+            rest = rest[1:]
+            plan_start = _start_of(first[0])
+            if plan_start is not None:
+                shared_start = client.scatter(plan_start, broadcast=True, hash=False)
+        futures = {submit(index, task, shared_start): task for index, task in rest}
+        for outcome in _completed(first, futures):
             if isinstance(outcome, Done):
                 saved = on_done(outcome) if on_done is not None else None
                 results = outcome.results
@@ -162,6 +174,25 @@ def run_sweep(
         seconds=time.perf_counter() - start,
         workers=n_workers,
     )
+
+
+def _start_of(outcome: TaskOutcome) -> MipStart | None:
+    """The MIP start of a solved run's plan (None: no plan to start from)."""
+    if not isinstance(outcome, Done) or not outcome.results.outcome.status.has_plan:
+        return None
+    start = start_from_tables(outcome.results.tables, source=outcome.name)
+    return start if len(start) else None
+
+
+def _completed(first: list[TaskOutcome], futures: dict[Any, Task]) -> Iterator[TaskOutcome]:
+    """``first``, then each future's outcome in completion order (released once read)."""
+    from distributed import as_completed
+
+    yield from first
+    for future in as_completed(futures):
+        outcome = _outcome(future, futures[future])
+        future.release()
+        yield outcome
 
 
 def _outcome(future: object, task: Task) -> TaskOutcome:

@@ -21,6 +21,7 @@ from millnet.model.options import ModelOptions
 from millnet.results.results import Results
 from millnet.scenario import Scenario, apply
 from millnet.solve.options import SolveOptions
+from millnet.solve.start import MipStart
 from millnet.store.keys import task_key
 
 #: Why a time limit cannot be kept on a cluster whose workers are daemonic processes.
@@ -90,10 +91,11 @@ def solve_task(
     stored_keys: StoredKeys | Set[str] = frozenset(),
     reference: bool = False,
     duals: bool = False,
+    mip_start: MipStart | None = None,
 ) -> TaskOutcome:
     """Apply the task's scenario to ``case``, skip it when its run key is in ``stored_keys``,
-    else solve it (``reference`` and ``duals`` as in :func:`millnet.plan.solve_case`). Results
-    carry the scenario name."""
+    else solve it (``reference``, ``duals`` and the start ``mip_start`` as in
+    :func:`millnet.plan.solve_case`). Results carry the scenario name."""
     from millnet.plan import solve_case
 
     start = time.perf_counter()
@@ -108,7 +110,9 @@ def solve_task(
         key = task_key(planned.fingerprint, task.name, options, solve_options)
         if key in stored_keys:
             return Skipped(task.name, key)
-        results = solve_case(planned, options, solve_options, reference=reference, duals=duals)
+        results = solve_case(
+            planned, options, solve_options, reference=reference, duals=duals, start=mip_start
+        )
     except MillnetError as exc:
         return Failed(task.name, exc.message, "scenario")
     except Exception as exc:  # a bug must not stop the other scenarios; it is reported

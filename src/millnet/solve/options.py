@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from millnet.solve.start import MipStart
+
 
 class SolveOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -17,3 +19,6 @@ class SolveOptions(BaseModel):
     log: bool = Field(False, description="Show the solver's log on stderr.")
     #: Seconds allowed past the time limit before the watchdog stops the solver.
     grace: float = Field(3.0, ge=0)
+    #: A known plan handed to the solver as its first incumbent; it changes how fast the
+    #: optimum is found, never which, so it is left out of the options a run records.
+    start: MipStart | None = Field(None, exclude=True)

@@ -21,6 +21,7 @@ from millnet.errors import MillnetError
 from millnet.model.build import BuiltModel
 from millnet.solve._stdout import stdout_to_stderr
 from millnet.solve.options import SolveOptions
+from millnet.solve.start import set_start, start_columns
 from millnet.solve.status import SolveOutcome, Status
 
 #: HiGHS model status words → millnet status when a primal solution exists / does not.
@@ -102,6 +103,7 @@ def _run_highs(built: BuiltModel, options: SolveOptions) -> SolveOutcome:
             h.setOptionValue(key, value)
         if options.time_limit is None:
             _prepare_scheduler(options.threads)
+            set_start(h, built, options.start)
             h.run()
             status = h.getModelStatus()
             info = h.getInfo()
@@ -166,7 +168,10 @@ def _supervised(
         receive, send = context.Pipe(duplex=False)
         from millnet.solve.worker import solve_file
 
-        worker = context.Process(target=solve_file, args=(path, dict(settings), send), daemon=True)
+        start_at = None if options.start is None else start_columns(built, options.start)
+        worker = context.Process(
+            target=solve_file, args=(path, dict(settings), send, start_at), daemon=True
+        )
         worker.start()
         send.close()
         deadline = start + options.time_limit + options.grace

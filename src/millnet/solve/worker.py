@@ -11,7 +11,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
-def solve_file(path: str, options: dict[str, Any], conn: Connection) -> None:
+def solve_file(
+    path: str, options: dict[str, Any], conn: Connection, start: tuple[Any, Any] | None = None
+) -> None:
+    """Solve the model at ``path``; ``start``: solver column positions and values of a MIP
+    start (see :mod:`millnet.solve.start`)."""
     import numpy as np
 
     from millnet.solve._stdout import stdout_to_stderr
@@ -24,6 +28,8 @@ def solve_file(path: str, options: dict[str, Any], conn: Connection) -> None:
         for key, value in options.items():
             h.setOptionValue(key, value)
         h.readModel(path)
+        if start is not None and len(start[0]):
+            h.setSolution(len(start[0]), start[0], start[1])
 
         def improving(event: Any) -> None:
             out = event.data_out
