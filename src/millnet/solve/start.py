@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from millnet.model.build import BuiltModel
 from millnet.model.data import STATES
+
+if TYPE_CHECKING:  # the model builder imports linopy: not needed to state a start
+    from millnet.model.build import BuiltModel
 
 
 @dataclass(frozen=True)
