@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
 from millnet.case.model import Case
 
 _STATUS_RANK = {"qualified": 0, "qualifiable": 1}
-_MEMO: OrderedDict[tuple[str, str], pl.DataFrame] = OrderedDict()
+_MEMO: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _MEMO_SIZE = 16
 
 
@@ -115,7 +116,21 @@ def candidates(case: Case, pairs: pl.DataFrame) -> pl.DataFrame:
     ``cost``, ``lead`` (to qualify). Where several rows allow the same plant, the best one is kept
     (qualified before qualifiable, then the cheapest).
     """
-    keys = pairs.select("customer_id", "product_id").unique(maintain_order=True)
+    keys = pairs.select("customer_id", "product_id").unique().sort("customer_id", "product_id")
+    # validation and the model ask for the same pairs of the same case: answer once
+    memo_key = (case.fingerprint, "candidates")
+    if memo_key in _MEMO:
+        asked, answer = _MEMO[memo_key]
+        if asked.equals(keys):
+            return answer
+    answer = _candidates(case, keys)
+    _MEMO[memo_key] = (keys, answer)
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return answer
+
+
+def _candidates(case: Case, keys: pl.DataFrame) -> pl.DataFrame:
     listed = qualification_rows(case)
     restricted = listed["product_id"].unique()
     free = (
